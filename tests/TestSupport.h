@@ -1,0 +1,53 @@
+#pragma once
+// Helpers shared by the Qt Test executables.
+//
+// Sandbox settings come from the environment that `scripts/sandbox env`
+// prints (scripts/test exports it before running CTest). When a test needs
+// the servers and they are not configured, it is skipped, unless
+// SWITCHYARD_REQUIRE_SANDBOX=1 (set by scripts/test and CI), where a missing
+// sandbox is a failure: a suite that silently skips its integration tests
+// must never look green.
+
+#include <QString>
+#include <QtTest>
+
+namespace switchyard::test {
+
+/// The repository's top folder (tests run with SWITCHYARD_SOURCE_DIR set).
+QString sourceDir();
+/// Absolute path of a sample plan, e.g. samplePlan("users-dual-write.yaml").
+QString samplePlan(const QString &fileName);
+/// Path of the built switchyard-cli.
+QString cliPath();
+
+struct ServerSettings
+{
+    QString host;
+    int port = 0;
+    QString user;
+    QString database;
+};
+
+struct Sandbox
+{
+    ServerSettings mysql; // credentials via SWITCHYARD_MYCNF (a 0600 option file)
+    ServerSettings pg;    // credentials via PGPASSFILE
+    QString dir;
+};
+
+/// The sandbox settings, or nullopt when the environment has none.
+std::optional<Sandbox> sandbox();
+bool sandboxRequired();
+
+} // namespace switchyard::test
+
+/// Use at the top of a test function (or initTestCase) that needs the servers.
+#define SWITCHYARD_NEED_SANDBOX(var)                                                          \
+    const auto var##Opt = ::switchyard::test::sandbox();                                      \
+    if (!var##Opt) {                                                                          \
+        if (::switchyard::test::sandboxRequired())                                            \
+            QFAIL("SWITCHYARD_REQUIRE_SANDBOX=1 but no sandbox settings in the environment " \
+                  "(run through scripts/test, or eval \"$(scripts/sandbox env)\")");          \
+        QSKIP("no sandbox: run through scripts/test, or eval \"$(scripts/sandbox env)\"");    \
+    }                                                                                         \
+    const ::switchyard::test::Sandbox &var = *var##Opt
