@@ -71,9 +71,9 @@ struct ControlStoreSettings
 {
     enum class Kind { Sqlite, PostgreSQL };
     Kind kind = Kind::Sqlite;
-    /// Sqlite: file path (relative paths are resolved against the plan's
-    /// folder by the loader). PostgreSQL: a libpq URL or key=value string
-    /// without a password.
+    /// As written in the plan. Sqlite: a file path, empty for the default
+    /// (see Plan::controlStorePath()). PostgreSQL: a libpq URL or key=value
+    /// string without a password.
     QString location;
     SourceLocation where;
 };
@@ -252,6 +252,12 @@ struct Plan
     const PhaseSpec *phase(const QString &id) const;
     int phaseIndex(const QString &id) const; // -1 when absent
     bool uses(Strategy s) const { return strategies.contains(s); }
+
+    /// The control store's SQLite file with `~/` expanded and relative paths
+    /// resolved against the plan's folder; the default, when the plan names
+    /// none, is $XDG_DATA_HOME/switchyard/<migration name>.sqlite. Empty for a
+    /// PostgreSQL control store.
+    QString controlStorePath() const;
 
     static QString strategyName(Strategy s);
 };

@@ -30,8 +30,8 @@ struct PlanLoadResult
 class PlanLoader
 {
 public:
-    /// Reads and validates a plan file. Relative paths inside the plan (the
-    /// SQLite control store) are resolved against the plan's folder.
+    /// Reads and validates a plan file. Paths inside the plan stay as written;
+    /// Plan::controlStorePath() resolves them against the plan's folder.
     static PlanLoadResult loadFile(const QString &path);
 
     /// Validates YAML text; `fileName` is used in error messages and to resolve
