@@ -1,0 +1,117 @@
+#pragma once
+// MainWindow: the cockpit's frame. It assembles the panels (plan overview
+// and risks docks, phase timeline, empty state), owns the menus and the window layout,
+// and routes plan loading through PlanOpener. It holds no migration logic:
+// each panel renders a Plan value, and later the engine's reports.
+//
+// Promises: the GUI thread never blocks on a plan file (loads run on the
+// thread pool, stale results are dropped); a plan that fails to load never
+// replaces the plan on screen; window layout and recent plans persist in the
+// user settings (Settings.h, test mode aware). GUI thread only.
+
+#include "plan/Plan.h"
+
+#include <QMainWindow>
+#include <QPointer>
+
+#include <optional>
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QMimeData;
+class QStackedWidget;
+
+namespace switchyard::ui {
+
+class EmptyStateWidget;
+class PhaseTimelineView;
+class PlanErrorDialog;
+class PlanOpener;
+class PlanOverviewPanel;
+class PlanRisksPanel;
+class RecentPlans;
+struct PlanLoadOutcome;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Starts loading `path` in the background; the result arrives as
+    /// planShown() or planFailed() (after the error dialog has opened).
+    void openPlan(const QString &path);
+
+    bool hasPlan() const { return m_plan.has_value(); }
+    /// The plan on screen, or nullptr.
+    const core::Plan *plan() const { return m_plan ? &*m_plan : nullptr; }
+    /// The file of the plan on screen (absolute), empty without a plan.
+    QString planPath() const { return m_planPath; }
+
+    PlanOverviewPanel *overviewPanel() const { return m_overview; }
+    PlanRisksPanel *risksPanel() const { return m_risks; }
+    PhaseTimelineView *timelineView() const { return m_timeline; }
+    PlanOpener *planOpener() const { return m_opener; }
+    RecentPlans *recentPlans() const { return m_recent; }
+    QMenu *recentMenu() const { return m_recentMenu; }
+    /// The error dialog currently open, if any.
+    PlanErrorDialog *errorDialog() const;
+
+    /// The first local .yaml/.yml file among dropped URLs, empty if none.
+    static QString planPathFromMimeData(const QMimeData *mime);
+
+public slots:
+    void showOpenDialog();
+    /// Loads the last requested plan file again (F5).
+    void reloadPlan();
+    void showAbout();
+
+signals:
+    void planShown(const QString &path);
+    void planFailed(const QString &path);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dragMoveEvent(QDragMoveEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createPanels();
+    void createActions();
+    void createMenus();
+    void restoreLayout();
+    void saveLayout() const;
+
+    void showPlan(const core::Plan &plan, const QString &path);
+    void showLoadFailure(const PlanLoadOutcome &outcome);
+    void rebuildRecentMenu();
+    void updateTitle();
+
+    std::optional<core::Plan> m_plan;
+    QString m_planPath;
+    QString m_requestedPath; // the last file asked for, loaded or not (Reload uses it)
+
+    PlanOpener *m_opener = nullptr;
+    RecentPlans *m_recent = nullptr;
+
+    QStackedWidget *m_central = nullptr;
+    EmptyStateWidget *m_emptyState = nullptr;
+    PhaseTimelineView *m_timeline = nullptr;
+    PlanOverviewPanel *m_overview = nullptr;
+    QDockWidget *m_overviewDock = nullptr;
+    PlanRisksPanel *m_risks = nullptr;
+    QDockWidget *m_risksDock = nullptr;
+    QLabel *m_pathLabel = nullptr;
+    QPointer<PlanErrorDialog> m_errorDialog;
+
+    QAction *m_openAction = nullptr;
+    QAction *m_reloadAction = nullptr;
+    QAction *m_quitAction = nullptr;
+    QMenu *m_recentMenu = nullptr;
+};
+
+} // namespace switchyard::ui
