@@ -67,7 +67,8 @@ PhaseCard::PhaseCard(int number, const core::PhaseSpec &phase, const QDate &time
 {
     setObjectName(QStringLiteral("phase:") + phase.id);
     setAccessibleName(m_title);
-    setAccessibleDescription(phase.description);
+    m_description = phase.description;
+    setAccessibleDescription(m_description);
     setToolTip(tooltipFor(phase));
     setFixedWidth(kWidth);
     setFocusPolicy(Qt::StrongFocus);
@@ -143,9 +144,11 @@ void PhaseCard::setCurrent(bool current)
     if (m_current == current)
         return;
     m_current = current;
-    m_numberLabel->setText(current ? QStringLiteral("PHASE %1 \u00b7 CURRENT").arg(m_number)
-                                   : QStringLiteral("PHASE %1").arg(m_number));
+    // The border, the band and the track's stop say "current"; the caption
+    // only changes colour, so the header never runs out of room.
     m_numberLabel->setForegroundRole(current ? QPalette::Highlight : QPalette::PlaceholderText);
+    setAccessibleDescription(current ? QStringLiteral("Current phase. ") + m_description
+                                     : m_description);
     update();
 }
 
@@ -160,7 +163,7 @@ void PhaseCard::paintEvent(QPaintEvent *)
     path.addRoundedRect(box, kRadius, kRadius);
     p.fillPath(path, pal.color(QPalette::Base));
 
-    QColor border = pal.color(QPalette::Mid);
+    QColor border = theme::mix(pal.color(QPalette::Base), pal.color(QPalette::Text), 0.22);
     qreal width = 1.0;
     if (m_current) {
         border = pal.color(QPalette::Highlight);

@@ -61,6 +61,7 @@ private:
     int m_number;
     QString m_phaseId;
     QString m_title;
+    QString m_description;
     bool m_current = false;
     QLabel *m_numberLabel = nullptr;
     QHBoxLayout *m_actionRow = nullptr;

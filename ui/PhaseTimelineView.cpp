@@ -73,12 +73,13 @@ protected:
         const int last = stops.last() + card0Half();
 
         // Sleepers, then two rails on top, so it reads as track at a glance.
-        QColor sleeper = pal.color(QPalette::Mid);
-        sleeper.setAlphaF(0.55);
+        const QColor background = pal.color(QPalette::Window);
+        const QColor ink = pal.color(QPalette::WindowText);
+        const QColor sleeper = theme::mix(background, ink, 0.16);
         p.setPen(QPen(sleeper, 3, Qt::SolidLine, Qt::FlatCap));
         for (int x = first; x <= last; x += 14)
             p.drawLine(x, kRailY - 8, x, kRailY + 8);
-        QColor rail = pal.color(QPalette::Dark);
+        const QColor rail = theme::mix(background, ink, 0.45);
         p.setPen(QPen(rail, 2, Qt::SolidLine, Qt::FlatCap));
         p.drawLine(first, kRailY - 5, last, kRailY - 5);
         p.drawLine(first, kRailY + 5, last, kRailY + 5);
@@ -90,10 +91,10 @@ protected:
             const QRect stop(stops[i] - kStopRadius, kRailY - kStopRadius, 2 * kStopRadius,
                              2 * kStopRadius);
             // A short hanger from the stop down to its card.
-            p.setPen(QPen(pal.color(QPalette::Mid), 2));
+            p.setPen(QPen(sleeper, 2));
             p.drawLine(stops[i], stop.bottom(), stops[i], kTrackHeight);
 
-            p.setPen(QPen(current ? pal.color(QPalette::Highlight) : pal.color(QPalette::Dark), 2));
+            p.setPen(QPen(current ? pal.color(QPalette::Highlight) : rail, 2));
             p.setBrush(current ? pal.color(QPalette::Highlight) : pal.color(QPalette::Base));
             p.drawEllipse(stop);
             p.setPen(current ? pal.color(QPalette::HighlightedText) : pal.color(QPalette::Text));

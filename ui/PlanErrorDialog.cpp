@@ -7,6 +7,7 @@
 #include <QClipboard>
 #include <QDialogButtonBox>
 #include <QFileInfo>
+#include <QGridLayout>
 #include <QLabel>
 #include <QListWidget>
 #include <QPlainTextEdit>
@@ -30,27 +31,31 @@ PlanErrorDialog::PlanErrorDialog(const PlanLoadOutcome &outcome, bool planKept, 
     layout->setContentsMargins(18, 16, 18, 14);
     layout->setSpacing(8);
 
-    auto *header = new QHBoxLayout;
-    header->setSpacing(14);
+    // A grid rather than nested boxes: wrapped labels inside a box inside a box
+    // get heights measured at the wrong width and leave gaps.
+    auto *header = new QGridLayout;
+    header->setHorizontalSpacing(14);
+    header->setVerticalSpacing(2);
     auto *icon = new QLabel(this);
     const int iconSize = style()->pixelMetric(QStyle::PM_MessageBoxIconSize, nullptr, this);
     icon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxCritical, nullptr, this).pixmap(iconSize));
     icon->setAlignment(Qt::AlignTop);
-    header->addWidget(icon);
-
-    auto *headerText = new QVBoxLayout;
-    headerText->setSpacing(2);
+    header->addWidget(icon, 0, 0, 3, 1, Qt::AlignTop);
     auto *title = new QLabel(QStringLiteral("Could not load %1").arg(fileName.isEmpty() ? outcome.path : fileName), this);
     title->setObjectName(QStringLiteral("fileName"));
     title->setTextFormat(Qt::PlainText);
     title->setWordWrap(true);
     title->setFont(theme::scaledFont(font(), 1.25, true));
-    headerText->addWidget(title);
+    header->addWidget(title, 0, 1);
 
     auto *path = theme::valueLabel(outcome.path, this);
     path->setObjectName(QStringLiteral("filePath"));
+    // A path has no word boundaries to wrap at; a wrapping label would only
+    // reserve height for lines it never uses.
+    path->setWordWrap(false);
+    path->setToolTip(outcome.path);
     theme::makeMuted(path);
-    headerText->addWidget(path);
+    header->addWidget(path, 1, 1);
 
     const int count = outcome.result.errors.size();
     QString summary = count == 1 ? QStringLiteral("1 problem found.")
@@ -59,10 +64,9 @@ PlanErrorDialog::PlanErrorDialog(const PlanLoadOutcome &outcome, bool planKept, 
                         : QStringLiteral(" Fix the file and open it again.");
     auto *summaryLabel = theme::valueLabel(summary, this);
     summaryLabel->setObjectName(QStringLiteral("summary"));
-    headerText->addSpacing(6);
-    headerText->addWidget(summaryLabel);
-    headerText->addStretch(1);
-    header->addLayout(headerText, 1);
+    summaryLabel->setContentsMargins(0, 8, 0, 0);
+    header->addWidget(summaryLabel, 2, 1);
+    header->setColumnStretch(1, 1);
     layout->addLayout(header);
     layout->addSpacing(4);
 

@@ -7,6 +7,15 @@
 
 namespace switchyard::ui::theme {
 
+QColor mix(const QColor &a, const QColor &b, qreal t)
+{
+    t = qBound(0.0, t, 1.0);
+    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * t),
+                            float(a.greenF() + (b.greenF() - a.greenF()) * t),
+                            float(a.blueF() + (b.blueF() - a.blueF()) * t),
+                            float(a.alphaF() + (b.alphaF() - a.alphaF()) * t));
+}
+
 void makeMuted(QWidget *w)
 {
     w->setForegroundRole(QPalette::PlaceholderText);
@@ -49,6 +58,8 @@ QLabel *valueLabel(const QString &text, QWidget *parent)
     auto *label = new QLabel(text, parent);
     label->setTextFormat(Qt::PlainText);
     label->setWordWrap(true);
+    // Top-aligned: a wrapped label may be given more height than its text needs.
+    label->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     label->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     return label;

@@ -16,6 +16,11 @@ class QWidget;
 
 namespace switchyard::ui::theme {
 
+/// `a` blended towards `b` by `t` (0 = a, 1 = b). Lines and borders are
+/// drawn as a blend of the text and background colours, so they keep their
+/// contrast whether the palette is light or dark.
+QColor mix(const QColor &a, const QColor &b, qreal t);
+
 /// Draws `w`'s text in the palette's secondary colour.
 void makeMuted(QWidget *w);
 /// `base` scaled by `factor` (point or pixel size, whichever is set).

@@ -106,6 +106,7 @@ private slots:
     void recentPlansKeepsEight();
     void droppingAYamlFileOpensIt();
     void currentPhaseIsHighlighted();
+    void followsADarkPalette();
     void aboutShowsTheVersion();
     void layoutIsSavedToTestSettings();
 
@@ -166,6 +167,8 @@ void TestMainWindow::startsEmptyWithAWayToOpenAPlan()
     QCOMPARE(window->timelineView()->phaseCount(), 0);
     auto *reload = window->findChild<QAction *>(QStringLiteral("reloadAction"));
     QVERIFY(reload && !reload->isEnabled());
+    // The icon is compiled in (the empty state and the window use it).
+    QVERIFY(!QIcon(QStringLiteral(":/icons/switchyard.svg")).pixmap(64, 64).isNull());
     test::saveScreenshot(window.get(), QStringLiteral("mainwindow-empty"));
 }
 
@@ -486,6 +489,44 @@ void TestMainWindow::currentPhaseIsHighlighted()
     QTest::mouseClick(timeline->card(2), Qt::LeftButton, {}, QPoint(20, 20));
     QCOMPARE(selected.count(), 1);
     QCOMPARE(selected.first().first().toInt(), 2);
+}
+
+void TestMainWindow::followsADarkPalette()
+{
+    const QPalette original = QApplication::palette();
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x30));
+    dark.setColor(QPalette::WindowText, QColor(0xdf, 0xe1, 0xe5));
+    dark.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
+    dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x28, 0x2b));
+    dark.setColor(QPalette::Text, QColor(0xdf, 0xe1, 0xe5));
+    dark.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9d, 0xa3));
+    dark.setColor(QPalette::Button, QColor(0x3a, 0x3c, 0x40));
+    dark.setColor(QPalette::ButtonText, QColor(0xdf, 0xe1, 0xe5));
+    dark.setColor(QPalette::Highlight, QColor(0x35, 0x74, 0xf0));
+    dark.setColor(QPalette::HighlightedText, Qt::white);
+    dark.setColor(QPalette::Mid, QColor(0x4a, 0x4c, 0x50));
+    QApplication::setPalette(dark);
+    auto restore = qScopeGuard([&original] { QApplication::setPalette(original); });
+
+    auto window = openWindow(dualWritePlan());
+    QVERIFY(window);
+    window->timelineView()->setCurrentPhase(2);
+    // Text on a card uses the colour that contrasts with the card surface.
+    ui::PhaseCard *card = window->timelineView()->card(0);
+    QVERIFY(card);
+    const auto *title = card->findChild<QLabel *>(QStringLiteral("title"));
+    QVERIFY(title);
+    const QColor surface = card->palette().color(QPalette::Base);
+    const QColor text = title->palette().color(title->foregroundRole());
+    QVERIFY2(text.lightness() - surface.lightness() > 120,
+             qPrintable(text.name() + QLatin1String(" on ") + surface.name()));
+    const auto *id = card->findChild<QLabel *>(QStringLiteral("id"));
+    QVERIFY(id->palette().color(id->foregroundRole()).lightness() > surface.lightness() + 60);
+    // The rendered card is dark, not the white of a light theme.
+    const QImage image = card->grab().toImage();
+    QVERIFY(QColor(image.pixel(image.width() / 2, image.height() - 6)).lightness() < 80);
+    test::saveScreenshot(window.get(), QStringLiteral("mainwindow-dark"));
 }
 
 void TestMainWindow::aboutShowsTheVersion()
