@@ -22,8 +22,7 @@ QString homePath(const QString &name)
 QString shortenHome(const QString &path)
 {
     const QString home = QDir::homePath();
-    if (!home.isEmpty() && home != QLatin1String("/")
-        && path.startsWith(home + QLatin1Char('/')))
+    if (!home.isEmpty() && home != QLatin1String("/") && path.startsWith(home + QLatin1Char('/')))
         return QLatin1Char('~') + path.mid(home.size());
     return path;
 }

@@ -1,5 +1,7 @@
 #include "DbError.h"
 
+#include <QStringList>
+
 namespace switchyard::core {
 
 namespace {
@@ -34,8 +36,8 @@ bool mysqlRetryable(const DbError &e)
         return true;
     case 1290: // ER_OPTION_PREVENTS_STATEMENT: read_only during a failover, but
                // also --secure-file-priv and others that no retry will fix.
-        return e.message.contains(QLatin1String("read-only"), Qt::CaseInsensitive)
-               || e.message.contains(QLatin1String("read_only"), Qt::CaseInsensitive);
+        return e.message.contains(QLatin1String("read-only"), Qt::CaseInsensitive) ||
+               e.message.contains(QLatin1String("read_only"), Qt::CaseInsensitive);
     default:
         return false;
     }
@@ -44,18 +46,24 @@ bool mysqlRetryable(const DbError &e)
 bool pgConnectionGone(const QString &state)
 {
     if (state.startsWith(QLatin1String("08")))
-        return state != QLatin1String("08007");
-    return state == QLatin1String("57P01") // admin_shutdown
-           || state == QLatin1String("57P02") // crash_shutdown
-           || state == QLatin1String("57P03"); // cannot_connect_now
+        return state != QLatin1String("08007"); // in doubt: only the caller may retry
+    static const QStringList gone = {
+        QStringLiteral("57P01"), // admin_shutdown
+        QStringLiteral("57P02"), // crash_shutdown
+        QStringLiteral("57P03"), // cannot_connect_now (starting up, recovering)
+    };
+    return gone.contains(state);
 }
 
 bool pgRetryable(const QString &state)
 {
-    return pgConnectionGone(state) || state == QLatin1String("40001") // serialization_failure
-           || state == QLatin1String("40P01") // deadlock_detected
-           || state == QLatin1String("55P03") // lock_not_available
-           || state == QLatin1String("53300"); // too_many_connections
+    static const QStringList transient = {
+        QStringLiteral("40001"), // serialization_failure
+        QStringLiteral("40P01"), // deadlock_detected
+        QStringLiteral("55P03"), // lock_not_available
+        QStringLiteral("53300"), // too_many_connections
+    };
+    return pgConnectionGone(state) || transient.contains(state);
 }
 
 } // namespace
@@ -77,7 +85,7 @@ QString DbError::toString() const
         text += QLatin1Char(' ') + QString::number(nativeCode);
     if (!sqlState.isEmpty())
         text += QLatin1String(" (SQLSTATE ") + sqlState + QLatin1Char(')');
-    text += QLatin1String(": ") + message;
+    text += QLatin1String(": ") + message.simplified(); // one line, whatever the server sent
     if (!context.isEmpty()) {
         constexpr int kMaxContext = 300;
         QString shown = context.simplified();
@@ -96,7 +104,6 @@ QString DbError::engineName(Engine e)
 DbException::DbException(DbError error)
     : std::runtime_error(error.toString().toStdString())
     , m_error(std::move(error))
-{
-}
+{}
 
 } // namespace switchyard::core
