@@ -144,9 +144,25 @@ QString quoteMySqlQualifiedName(const QString &schema, const QString &name)
     return quoteMySqlIdentifier(schema) + QLatin1Char('.') + quoteMySqlIdentifier(name);
 }
 
+void detail::MySqlSession::ensureIdle(const void *requester, const QString &context) const
+{
+    if (!streamingOwner || streamingOwner == requester)
+        return;
+    DbError e;
+    e.engine = DbError::Engine::MySQL;
+    e.nativeCode = CR_COMMANDS_OUT_OF_SYNC;
+    e.sqlState = QStringLiteral("HY000");
+    e.message = QStringLiteral("the connection is still streaming the result of \"%1\"; read it "
+                               "to the end or call discardResult() first")
+                    .arg(streamingSql.simplified().left(200));
+    e.context = context;
+    throw DbException(std::move(e));
+}
+
 struct MySqlConnection::Impl
 {
-    MYSQL *m = nullptr;
+    std::shared_ptr<detail::MySqlSession> session = std::make_shared<detail::MySqlSession>();
+    MYSQL *&m = session->handle;
     ConnectionSettings settings;
     ResolvedCredential credential;
     quint64 affectedRows = 0;
@@ -159,6 +175,7 @@ struct MySqlConnection::Impl
 
     MYSQL *require(const QString &context) const
     {
+        session->ensureIdle(nullptr, context);
         if (m)
             return m;
         DbError e;
@@ -182,8 +199,7 @@ struct MySqlConnection::Impl
 
 MySqlConnection::MySqlConnection()
     : d(std::make_unique<Impl>())
-{
-}
+{}
 
 MySqlConnection::~MySqlConnection() = default;
 MySqlConnection::MySqlConnection(MySqlConnection &&other) noexcept = default;
@@ -206,8 +222,8 @@ void MySqlConnection::open(const ConnectionSettings &settings, const Options &op
                            where);
 
     const ResolvedCredential cred = resolveCredential(settings);
-    if (cred.origin == ResolvedCredential::Origin::MySqlOptionFile
-        && !QFileInfo(cred.file).isReadable())
+    if (cred.origin == ResolvedCredential::Origin::MySqlOptionFile &&
+        !QFileInfo(cred.file).isReadable())
         throwSettingsError(QStringLiteral("the MySQL option file %1 does not exist or cannot be "
                                           "read (set SWITCHYARD_MYCNF to a readable file, or "
                                           "SWITCHYARD_SOURCE_PASSWORD)")
@@ -224,11 +240,10 @@ void MySqlConnection::open(const ConnectionSettings &settings, const Options &op
             throw std::bad_alloc();
         configure(h.m, settings, options, cred, ssl, useTls);
         // Empty user/database: let the option file (or the server) decide.
-        return mysql_real_connect(h.m, host.constData(), user.isEmpty() ? nullptr : user.constData(),
-                                  cred.hasPassword() ? cred.password.constData() : nullptr,
-                                  db.isEmpty() ? nullptr : db.constData(), unsigned(port),
-                                  nullptr, 0)
-               != nullptr;
+        return mysql_real_connect(
+                   h.m, host.constData(), user.isEmpty() ? nullptr : user.constData(),
+                   cred.hasPassword() ? cred.password.constData() : nullptr,
+                   db.isEmpty() ? nullptr : db.constData(), unsigned(port), nullptr, 0) != nullptr;
     };
 
     Handle h;
@@ -242,6 +257,20 @@ void MySqlConnection::open(const ConnectionSettings &settings, const Options &op
     }
     if (!ok)
         throw DbException(errorFrom(h.m, where));
+    if (ssl != SslMode::Disabled && ssl != SslMode::Preferred && !mysql_get_ssl_cipher(h.m)) {
+        // Connector/C 3.3 only insists on TLS when it also checks the host
+        // name; "required" and "verify_ca" against a server without TLS would
+        // quietly go plaintext. Refuse the session instead.
+        DbError e;
+        e.engine = DbError::Engine::MySQL;
+        e.nativeCode = CR_SSL_CONNECTION_ERROR;
+        e.sqlState = QStringLiteral("HY000");
+        e.message = QStringLiteral("ssl_mode %1 needs an encrypted connection, but the server "
+                                   "does not offer TLS")
+                        .arg(settings.sslMode);
+        e.context = where;
+        throw DbException(std::move(e));
+    }
 
     d->m = h.m;
     h.m = nullptr;
@@ -261,8 +290,14 @@ void MySqlConnection::open(const ConnectionSettings &settings, const Options &op
 void MySqlConnection::close() noexcept
 {
     if (d && d->m) {
+        // Closing also invalidates this session's statements inside
+        // Connector/C; they fail with 2013 from now on.
         mysql_close(d->m);
         d->m = nullptr;
+    }
+    if (d) {
+        d->session->streamingOwner = nullptr;
+        d->session->streamingSql.clear();
     }
 }
 
@@ -357,9 +392,9 @@ QString MySqlConnection::credentialDescription() const
     return d->credential.describe();
 }
 
-st_mysql *MySqlConnection::handle() const
+std::shared_ptr<detail::MySqlSession> MySqlConnection::session() const
 {
-    return d ? d->m : nullptr;
+    return d ? d->session : nullptr;
 }
 
 } // namespace switchyard::core

@@ -24,9 +24,11 @@
 //   for setup and small metadata queries. Bulk reads go through
 //   MySqlStatement, which streams.
 // - While a MySqlStatement on this connection has an unread result, the
-//   connection must not be used for anything else (Connector/C answers 2014
-//   "commands out of sync"). Read the result to the end or call
-//   MySqlStatement::discardResult() first.
+//   connection must not be used for anything else: exec(), query(), ping()
+//   and other statements' prepare()/execute() throw DbException 2014
+//   ("commands out of sync") naming the busy statement. Read its result to
+//   the end (fetch() returns false; this includes single-row results) or call
+//   MySqlStatement::discardResult() first. Rows are never dropped silently.
 //
 // Identifier quoting for the MySQL dialect lives in quoteMySqlIdentifier()
 // below and nowhere else.
@@ -45,6 +47,23 @@ namespace switchyard::core {
 
 class MySqlStatement;
 struct ResolvedCredential;
+
+namespace detail {
+/// What a connection shares with its statements: the session handle, and
+/// which statement (if any) is streaming a result on it right now. Internal
+/// to core/source; statements hold it weakly, so a statement that outlives
+/// its connection fails cleanly instead of touching freed memory.
+struct MySqlSession
+{
+    st_mysql *handle = nullptr;
+    const void *streamingOwner = nullptr;
+    QString streamingSql;
+
+    /// Throws DbException (2014, commands out of sync) naming the streaming
+    /// statement when one other than `requester` still has unread rows.
+    void ensureIdle(const void *requester, const QString &context) const;
+};
+} // namespace detail
 
 /// `name` → `` `name` ``, with embedded backticks doubled. The only place SQL
 /// text for a MySQL identifier is produced. Any string is accepted; names the
@@ -114,7 +133,7 @@ public:
 
 private:
     friend class MySqlStatement;
-    st_mysql *handle() const;
+    std::shared_ptr<detail::MySqlSession> session() const;
 
     struct Impl;
     std::unique_ptr<Impl> d;

@@ -182,7 +182,7 @@ MySqlColumn columnFrom(const MYSQL_FIELD &f)
     return c;
 }
 
-MySqlTime timeFrom(const MYSQL_TIME &t)
+MySqlTime timeFrom(const MYSQL_TIME &t, MySqlFieldType columnType)
 {
     MySqlTime r;
     r.year = t.year;
@@ -193,7 +193,19 @@ MySqlTime timeFrom(const MYSQL_TIME &t)
     r.second = t.second;
     r.microsecond = t.second_part;
     r.negative = t.neg != 0;
-    r.kind = MySqlTime::Kind(int(t.time_type));
+    // The kind follows the column, not Connector/C's time_type: a DATETIME
+    // at midnight travels in the short 4-byte form and comes back as "date".
+    switch (columnType) {
+    case MySqlFieldType::Date:
+        r.kind = MySqlTime::Kind::Date;
+        break;
+    case MySqlFieldType::Time:
+        r.kind = MySqlTime::Kind::Time;
+        break;
+    default:
+        r.kind = MySqlTime::Kind::DateTime;
+        break;
+    }
     return r;
 }
 
@@ -201,7 +213,7 @@ MySqlTime timeFrom(const MYSQL_TIME &t)
 
 struct MySqlStatement::Impl
 {
-    MySqlConnection *connection = nullptr;
+    std::weak_ptr<detail::MySqlSession> session;
     MYSQL_STMT *stmt = nullptr;
     QString sql;
     Cursor cursor = Cursor::None;
@@ -220,8 +232,41 @@ struct MySqlStatement::Impl
 
     ~Impl()
     {
+        markIdle();
         if (stmt)
             mysql_stmt_close(stmt); // drains an unread result first
+    }
+
+    /// The open session, or a DbException (2006) when it is gone.
+    std::shared_ptr<detail::MySqlSession> requireSession() const
+    {
+        std::shared_ptr<detail::MySqlSession> s = session.lock();
+        if (s && s->handle)
+            return s;
+        DbError e;
+        e.engine = DbError::Engine::MySQL;
+        e.nativeCode = CR_SERVER_GONE_ERROR;
+        e.sqlState = QStringLiteral("HY000");
+        e.message = QStringLiteral("the connection is not open");
+        e.context = sql;
+        throw DbException(std::move(e));
+    }
+
+    void markStreaming()
+    {
+        if (std::shared_ptr<detail::MySqlSession> s = session.lock()) {
+            s->streamingOwner = this;
+            s->streamingSql = sql;
+        }
+    }
+
+    void markIdle() noexcept
+    {
+        std::shared_ptr<detail::MySqlSession> s = session.lock();
+        if (s && s->streamingOwner == this) {
+            s->streamingOwner = nullptr;
+            s->streamingSql.clear();
+        }
     }
 
     [[noreturn]] void fail(const QString &context) const
@@ -274,8 +319,8 @@ struct MySqlStatement::Impl
         bool same = fields && columns.size() == qsizetype(n);
         for (unsigned int i = 0; same && i < n; ++i) {
             const MySqlColumn &c = columns[qsizetype(i)];
-            same = int(c.type) == int(fields[i].type) && c.flags == fields[i].flags
-                   && c.charsetNumber == fields[i].charsetnr && c.length == fields[i].length;
+            same = int(c.type) == int(fields[i].type) && c.flags == fields[i].flags &&
+                   c.charsetNumber == fields[i].charsetnr && c.length == fields[i].length;
         }
         if (!same) {
             columns.clear();
@@ -371,6 +416,8 @@ struct MySqlStatement::Impl
 
     void finishResult()
     {
+        if (resultPending)
+            markIdle();
         resultPending = false;
         onRow = false;
     }
@@ -379,7 +426,7 @@ struct MySqlStatement::Impl
 MySqlStatement::MySqlStatement(MySqlConnection &connection)
     : d(std::make_unique<Impl>())
 {
-    d->connection = &connection;
+    d->session = connection.session();
 }
 
 MySqlStatement::MySqlStatement(MySqlConnection &connection, const QString &sql)
@@ -394,22 +441,15 @@ MySqlStatement &MySqlStatement::operator=(MySqlStatement &&other) noexcept = def
 
 void MySqlStatement::prepare(const QString &sql)
 {
-    MYSQL *m = d->connection->handle();
+    d->finishResult();
     d->sql = sql;
-    if (!m) {
-        DbError e;
-        e.engine = DbError::Engine::MySQL;
-        e.nativeCode = CR_SERVER_GONE_ERROR;
-        e.sqlState = QStringLiteral("HY000");
-        e.message = QStringLiteral("the connection is not open");
-        e.context = sql;
-        throw DbException(std::move(e));
-    }
+    const std::shared_ptr<detail::MySqlSession> session = d->requireSession();
     if (d->stmt) {
-        mysql_stmt_close(d->stmt);
+        mysql_stmt_close(d->stmt); // drains our own unread rows, if any
         d->stmt = nullptr;
     }
-    d->finishResult();
+    session->ensureIdle(d.get(), sql);
+    MYSQL *m = session->handle;
     d->columns.clear();
     d->cols.clear();
     d->resultBinds.clear();
@@ -525,6 +565,12 @@ void MySqlStatement::bindTime(int index, const MySqlTime &time)
     p.time.month = time.month;
     p.time.day = time.day;
     p.time.hour = time.hour;
+    if (time.kind == MySqlTime::Kind::Time) {
+        // The wire format carries a TIME's hours as days + one byte of hours.
+        const unsigned int hours = time.day * 24 + time.hour;
+        p.time.day = hours / 24;
+        p.time.hour = hours % 24;
+    }
     p.time.minute = time.minute;
     p.time.second = time.second;
     p.time.second_part = time.microsecond;
@@ -544,6 +590,7 @@ void MySqlStatement::execute()
     MYSQL_STMT *st = d->requireStmt();
     if (d->resultPending)
         discardResult();
+    d->requireSession()->ensureIdle(d.get(), d->sql);
 
     for (std::size_t i = 0; i < d->params.size(); ++i) {
         ParamSlot &p = d->params[i];
@@ -594,6 +641,10 @@ void MySqlStatement::execute()
     // No mysql_stmt_store_result(): rows stay on the wire until fetched.
     d->setUpResult();
     d->resultPending = mysql_stmt_field_count(st) > 0;
+    // Without a cursor the rows occupy the connection until read; with one
+    // the server keeps them and the connection stays usable.
+    if (d->resultPending && d->cursor == Cursor::None)
+        d->markStreaming();
 }
 
 quint64 MySqlStatement::affectedRows() const
@@ -674,7 +725,7 @@ MySqlValue MySqlStatement::value(int column) const
     case SlotKind::Double:
         return MySqlValue::fromDouble(s.num.d);
     case SlotKind::Time:
-        return MySqlValue::fromTime(timeFrom(s.time));
+        return MySqlValue::fromTime(timeFrom(s.time, d->columns[column].type));
     case SlotKind::Bytes:
         return MySqlValue::fromBytes(QByteArrayView(s.buffer.data(), qsizetype(s.length)));
     case SlotKind::Null:
@@ -693,8 +744,8 @@ void MySqlStatement::discardResult()
         return;
     // free_result drains unread rows from the wire; reset also closes a
     // server-side cursor (one more round trip, so only when there is one).
-    const bool failed = d->cursor == Cursor::ReadOnly ? mysql_stmt_reset(d->stmt)
-                                                      : mysql_stmt_free_result(d->stmt);
+    const bool failed =
+        d->cursor == Cursor::ReadOnly ? mysql_stmt_reset(d->stmt) : mysql_stmt_free_result(d->stmt);
     if (failed)
         d->fail(d->sql);
 }

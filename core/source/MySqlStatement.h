@@ -34,17 +34,22 @@
 // until the next fetch(), execute(), discardResult() or destruction.
 //
 // Threading and ownership: like its connection, a statement is used by one
-// thread at a time. It refers to the connection's session, which must stay
-// open while the statement is used; destroy statements before closing the
-// connection (a statement whose connection closed fails with 2006/2013).
+// thread at a time (the connection's thread). It shares the connection's
+// session but does not own it: a statement whose connection was closed,
+// reopened or destroyed fails with DbException (2006/2013) instead of
+// crashing, and can be prepare()d again on the reopened connection.
 //
 // The connection is busy while a result is being streamed: read it to the end
-// (fetch() returns false) or call discardResult() (which drains the remaining
-// rows from the network) before running anything else on the same
-// connection, including another statement. Without a cursor the server sends
-// the whole result as fast as the client reads; with Cursor::ReadOnly the
-// server materialises it and sends setPrefetchRows() rows per round trip,
-// leaving the connection free between fetches (slower; for interleaving).
+// (fetch() returns false, also after the only row of a one-row result) or
+// call discardResult() (which drains the remaining rows from the network)
+// before running anything else on the same connection, including another
+// statement. Anything else throws DbException 2014 naming this statement;
+// rows are never dropped behind the reader's back, because a silently
+// shortened batch would look like the end of the table. Without a cursor the
+// server sends the whole result as fast as the client reads; with
+// Cursor::ReadOnly the server materialises it and sends setPrefetchRows()
+// rows per round trip, leaving the connection free between fetches (slower;
+// for interleaving).
 //
 // Errors: every failure throws DbException (errno, SQLSTATE, message, the
 // statement as context). After an exception during fetch() the result is
@@ -119,14 +124,14 @@ struct MySqlColumn
     /// of non-string columns.
     static constexpr unsigned int kBinaryCharset = 63;
 
-    QString name;          // alias as selected
-    QString originalName;  // column name in the table, empty for expressions
+    QString name;         // alias as selected
+    QString originalName; // column name in the table, empty for expressions
     QString table;
     QString originalTable;
     QString database;
     MySqlFieldType type = MySqlFieldType::Null;
     unsigned int flags = 0;
-    unsigned long length = 0; // display width / maximum byte length
+    unsigned long length = 0;  // display width / maximum byte length
     unsigned int decimals = 0; // scale, or fractional-second digits
     unsigned int charsetNumber = 0;
 
@@ -154,9 +159,9 @@ struct MySqlTime
 
     friend bool operator==(const MySqlTime &a, const MySqlTime &b)
     {
-        return a.year == b.year && a.month == b.month && a.day == b.day && a.hour == b.hour
-               && a.minute == b.minute && a.second == b.second && a.microsecond == b.microsecond
-               && a.negative == b.negative && a.kind == b.kind;
+        return a.year == b.year && a.month == b.month && a.day == b.day && a.hour == b.hour &&
+               a.minute == b.minute && a.second == b.second && a.microsecond == b.microsecond &&
+               a.negative == b.negative && a.kind == b.kind;
     }
     friend bool operator!=(const MySqlTime &a, const MySqlTime &b) { return !(a == b); }
 };
@@ -230,11 +235,14 @@ public:
     void bindInt64(int index, qint64 value);
     void bindUInt64(int index, quint64 value);
     void bindDouble(int index, double value);
-    /// A binary string: compared byte by byte (use for BINARY/VARBINARY/BLOB).
+    /// A binary string (character set `binary`): sent as is, never converted
+    /// or validated, NUL bytes kept. Use for BINARY/VARBINARY/BLOB/BIT values.
+    /// Note that against a text column the column's collation still decides
+    /// the comparison (it has the stronger coercibility).
     void bindBytes(int index, const QByteArray &bytes);
-    /// A text string already in UTF-8: converted and compared in the
-    /// connection's character set and collation (use for CHAR/VARCHAR/TEXT
-    /// keys, or DECIMAL as text).
+    /// A text string already in UTF-8, in the connection's character set
+    /// (utf8mb4). Use for CHAR/VARCHAR/TEXT/ENUM/SET values, and for DECIMAL
+    /// as its exact text.
     void bindText(int index, const QByteArray &utf8);
     void bindString(int index, const QString &text) { bindText(index, text.toUtf8()); }
     /// DATE, TIME, DATETIME or TIMESTAMP, by `time.kind`.
