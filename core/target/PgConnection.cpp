@@ -30,8 +30,7 @@ class SqlStateConnect : public pqxx::connectionpolicy
 public:
     explicit SqlStateConnect(const std::string &opts)
         : pqxx::connectionpolicy{opts}
-    {
-    }
+    {}
 
     handle do_startconnect(handle orig) override
     {
@@ -64,8 +63,8 @@ private:
         while (st != PGRES_POLLING_OK) {
             if (st == PGRES_POLLING_FAILED)
                 return PQerrorMessage(c);
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                deadline - Clock::now());
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
             if (left.count() <= 0)
                 return "timeout expired while connecting";
             pollfd p{};
@@ -152,14 +151,18 @@ DbError pgError(const QString &sqlState, const QString &message, const QString &
 DbError connectError(const std::string &what, const QString &context)
 {
     QString message = QString::fromStdString(what);
-    static const QRegularExpression codeRe(QStringLiteral("(\\w+):\\s+([0-9A-Z]{5}):\\s"),
-                                           QRegularExpression::UseUnicodePropertiesOption);
+    // "FATAL:  28P01: password …". SQLSTATEs always contain a digit, which
+    // keeps "failed: FATAL: " from passing for one.
+    static const QRegularExpression codeRe(
+        QStringLiteral("(\\w+):\\s+((?=[A-Z]{0,4}[0-9])[0-9A-Z]{5}):\\s"),
+        QRegularExpression::UseUnicodePropertiesOption);
     static const QRegularExpression locationRe(QStringLiteral("\\n?LOCATION:[^\\n]*"));
     QString state = QStringLiteral("08001"); // sqlclient_unable_to_establish_sqlconnection
     const QRegularExpressionMatch m = codeRe.match(message);
     if (m.hasMatch()) {
         state = m.captured(2);
-        message.replace(m.capturedStart(), m.capturedLength(), m.captured(1) + QLatin1String(":  "));
+        message.replace(m.capturedStart(), m.capturedLength(),
+                        m.captured(1) + QLatin1String(":  "));
     }
     message.remove(locationRe);
     return pgError(state, message, context);
@@ -198,8 +201,7 @@ struct PgConnection::Impl
 
 PgConnection::PgConnection()
     : d(std::make_unique<Impl>())
-{
-}
+{}
 
 PgConnection::~PgConnection() = default;
 PgConnection::PgConnection(PgConnection &&other) noexcept = default;
@@ -354,8 +356,8 @@ void PgConnection::rethrowAsDbException(const QString &context)
         throw;
     } catch (const pqxx::sql_error &e) {
         const QString ctx = context.isEmpty() ? QString::fromStdString(e.query()) : context;
-        const QString state = e.sqlstate().empty() ? QStringLiteral("XX000")
-                                                   : QString::fromStdString(e.sqlstate());
+        const QString state =
+            e.sqlstate().empty() ? QStringLiteral("XX000") : QString::fromStdString(e.sqlstate());
         throw DbException(pgError(state, QString::fromUtf8(e.what()), ctx));
     } catch (const pqxx::broken_connection &e) {
         throw DbException(pgError(QStringLiteral("08006"), QString::fromUtf8(e.what()), context));

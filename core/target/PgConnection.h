@@ -120,8 +120,7 @@ public:
     [[noreturn]] static void rethrowAsDbException(const QString &context);
 
     /// Run `fn` (which uses connection()), translating libpqxx exceptions.
-    template<typename Fn>
-    decltype(auto) run(const QString &context, Fn &&fn)
+    template<typename Fn> decltype(auto) run(const QString &context, Fn &&fn)
     {
         try {
             return std::forward<Fn>(fn)();
@@ -132,8 +131,7 @@ public:
 
     /// The libpq conninfo open() would use, with the password left out
     /// (libpq still finds it in its own files). For diagnostics and tests.
-    static std::string connectionString(const ConnectionSettings &settings,
-                                        const Options &options);
+    static std::string connectionString(const ConnectionSettings &settings, const Options &options);
 
 private:
     struct Impl;
