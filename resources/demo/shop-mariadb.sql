@@ -1,0 +1,132 @@
+-- Sample source database for the demo (scripts/demo): a small shop on MariaDB.
+--
+-- Expects the user variable @rows (the number of users) to be set first:
+--   { echo 'SET @rows := 20000;'; cat resources/demo/shop-mariadb.sql; } | mariadb ...
+--
+-- Recreates the database `shop` from scratch. Rows are generated in SQL from
+-- their number alone (no RAND()), so every load gives the same data. The
+-- columns cover the types a migration has to get right: unsigned keys,
+-- utf8mb4 text with emoji, ENUM, TINYINT(1) booleans, DECIMAL, DOUBLE, JSON,
+-- binary, DATETIME(6), TIMESTAMP, NULLs, and a composite primary key.
+-- The users table's comment is written last; scripts/demo reads it to know
+-- the load finished.
+
+SET NAMES utf8mb4;
+SET SESSION time_zone = '+00:00';
+SET SESSION max_recursive_iterations = GREATEST(@rows + 10, 1000);
+
+DROP DATABASE IF EXISTS shop;
+CREATE DATABASE shop CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+USE shop;
+
+CREATE TABLE users (
+    id          BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+    email       VARCHAR(255) NOT NULL,
+    name        VARCHAR(100) CHARACTER SET utf8mb4 NOT NULL,
+    status      ENUM('active', 'pending', 'suspended', 'closed') NOT NULL DEFAULT 'pending',
+    is_admin    TINYINT(1) NOT NULL DEFAULT 0,
+    balance     DECIMAL(12,2) NOT NULL DEFAULT 0.00,
+    score       DOUBLE NULL,
+    prefs       JSON NULL,
+    avatar_hash VARBINARY(32) NULL,
+    created_at  DATETIME(6) NOT NULL,
+    updated_at  TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+    PRIMARY KEY (id),
+    UNIQUE KEY uq_users_email (email),
+    KEY ix_users_status (status)
+) ENGINE=InnoDB COMMENT='loading';
+
+CREATE TABLE orders (
+    id         BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+    user_id    BIGINT UNSIGNED NOT NULL,
+    status     ENUM('new', 'paid', 'shipped', 'cancelled', 'refunded') NOT NULL DEFAULT 'new',
+    total      DECIMAL(12,2) NOT NULL DEFAULT 0.00,
+    currency   CHAR(3) NOT NULL DEFAULT 'EUR',
+    placed_at  DATETIME(6) NOT NULL,
+    shipped_at DATETIME NULL,
+    note       TEXT NULL,
+    PRIMARY KEY (id),
+    KEY ix_orders_user (user_id),
+    CONSTRAINT fk_orders_user FOREIGN KEY (user_id) REFERENCES users (id)
+) ENGINE=InnoDB;
+
+CREATE TABLE order_items (
+    order_id   BIGINT UNSIGNED NOT NULL,
+    line_no    SMALLINT UNSIGNED NOT NULL,
+    sku        VARCHAR(32) NOT NULL,
+    quantity   INT UNSIGNED NOT NULL,
+    unit_price DECIMAL(10,2) NOT NULL,
+    PRIMARY KEY (order_id, line_no),
+    CONSTRAINT fk_order_items_order FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE
+) ENGINE=InnoDB;
+
+INSERT INTO users (id, email, name, status, is_admin, balance, score, prefs, avatar_hash,
+                   created_at, updated_at)
+WITH RECURSIVE seq (n) AS (
+    SELECT 1
+    UNION ALL
+    SELECT n + 1 FROM seq WHERE n < @rows
+)
+SELECT
+    n,
+    CONCAT('user', n, '@example.com'),
+    CASE n % 8
+        WHEN 0 THEN CONCAT('Zoë Ångström ', n)
+        WHEN 1 THEN CONCAT('Rocket ', n, ' 🚀')
+        WHEN 2 THEN CONCAT('李小龙 ', n)
+        WHEN 3 THEN CONCAT('O''Brien ', n)
+        WHEN 4 THEN CONCAT('Émile "Mimi" Zola ', n)
+        WHEN 5 THEN CONCAT('Ana 👩🏽‍💻 ', n)
+        ELSE CONCAT('User ', n)
+    END,
+    CASE WHEN n % 10 < 7 THEN 'active'
+         WHEN n % 10 < 8 THEN 'pending'
+         WHEN n % 10 < 9 THEN 'suspended'
+         ELSE 'closed' END,
+    n % 97 = 0,
+    ROUND((n * 7919) % 1000000 / 100, 2) - IF(n % 13 = 0, 5000, 0),
+    IF(n % 11 = 0, NULL, ROUND((n * 0.6180339887498949) - FLOOR(n * 0.6180339887498949), 12) * 100),
+    IF(n % 5 = 0, NULL,
+       JSON_OBJECT('theme', ELT(1 + n % 3, 'light', 'dark', 'system'),
+                   'lang', ELT(1 + n % 4, 'en', 'de', 'fr', 'ja'),
+                   'newsletter', n % 2 = 0,
+                   'tags', JSON_ARRAY(CONCAT('cohort-', n % 12), IF(n % 3 = 0, 'vip', 'std')))),
+    IF(n % 9 = 0, NULL, UNHEX(SHA2(CONCAT('avatar-', n), 256))),
+    TIMESTAMP('2021-01-01 00:00:00') + INTERVAL ((n * 1571) % 126230400) SECOND
+        + INTERVAL ((n * 7919) % 1000000) MICROSECOND,
+    TIMESTAMP('2021-01-01 00:00:00') + INTERVAL ((n * 1571) % 126230400) SECOND
+        + INTERVAL (n % 1000) HOUR
+FROM seq;
+
+-- 0 to 3 orders per user.
+INSERT INTO orders (user_id, status, currency, placed_at, shipped_at, note)
+SELECT
+    u.id,
+    ELT(1 + (u.id + k.k) % 5, 'new', 'paid', 'shipped', 'cancelled', 'refunded'),
+    ELT(1 + u.id % 3, 'EUR', 'USD', 'GBP'),
+    u.created_at + INTERVAL (k.k * 86400 + u.id % 86400) SECOND,
+    IF((u.id + k.k) % 5 = 2, u.created_at + INTERVAL (k.k * 86400 + 172800) SECOND, NULL),
+    IF(u.id % 17 = 0, CONCAT('Leave at the door — Tür ', k.k, ' ✓'), NULL)
+FROM users u
+JOIN (SELECT 1 AS k UNION ALL SELECT 2 UNION ALL SELECT 3) k ON k.k <= u.id % 4
+ORDER BY u.id, k.k;
+
+-- 1 to 3 lines per order.
+INSERT INTO order_items (order_id, line_no, sku, quantity, unit_price)
+SELECT
+    o.id,
+    k.k,
+    CONCAT('SKU-', LPAD((o.id * 31 + k.k * 17) % 5000, 5, '0')),
+    1 + (o.id + k.k) % 5,
+    ROUND((o.id * k.k * 7919) % 20000 / 100 + 0.99, 2)
+FROM orders o
+JOIN (SELECT 1 AS k UNION ALL SELECT 2 UNION ALL SELECT 3) k ON k.k <= 1 + o.id % 3;
+
+UPDATE orders o
+JOIN (SELECT order_id, SUM(quantity * unit_price) AS total
+      FROM order_items GROUP BY order_id) t ON t.order_id = o.id
+SET o.total = t.total;
+
+-- Last: marks the load as complete (scripts/demo checks this and the count).
+EXECUTE IMMEDIATE CONCAT('ALTER TABLE users COMMENT = ',
+                         QUOTE(CONCAT('switchyard demo data v1, rows=', @rows)));
