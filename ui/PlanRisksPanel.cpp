@@ -8,6 +8,7 @@
 #include <QPixmap>
 #include <QStackedWidget>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace switchyard::ui {
@@ -34,7 +35,7 @@ QTableWidgetItem *cell(const QString &text, const QIcon &icon = {})
 {
     auto *item = new QTableWidgetItem(icon, text);
     item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-    item->setTextAlignment(Qt::AlignLeft | Qt::AlignTop);
+    item->setTextAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     return item;
 }
 
@@ -93,12 +94,28 @@ void PlanRisksPanel::setPlan(const core::Plan &plan)
     }
     m_risks->setColumnWidth(RiskColumn, 330);
     m_risks->resizeRowsToContents();
+    // Columns settle after the next layout pass; measure the rows again then.
+    QTimer::singleShot(0, m_risks, &QTableWidget::resizeRowsToContents);
     if (plan.risks.isEmpty()) {
         m_empty->setText(QStringLiteral("This plan lists no risks."));
         m_stack->setCurrentWidget(m_empty);
     } else {
         m_stack->setCurrentWidget(m_risks);
     }
+}
+
+void PlanRisksPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    // Row heights depend on the wrapped width of the text; re-measure once
+    // the columns have their final widths.
+    m_risks->resizeRowsToContents();
+}
+
+void PlanRisksPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    m_risks->resizeRowsToContents();
 }
 
 void PlanRisksPanel::clear()

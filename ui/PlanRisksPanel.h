@@ -26,6 +26,10 @@ public:
 
     QTableWidget *risksView() const { return m_risks; }
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+
 private:
     QStackedWidget *m_stack = nullptr;
     QLabel *m_empty = nullptr;
