@@ -95,6 +95,7 @@ private slots:
     void cleanup();
 
     void startsEmptyWithAWayToOpenAPlan();
+    void showsEveryPhaseOfTheSampleInOrder_data();
     void showsEveryPhaseOfTheSampleInOrder();
     void overviewShowsPlanWithoutSecrets();
     void brokenPlanListsErrorsAndKeepsPlanOnScreen();
@@ -172,17 +173,27 @@ void TestMainWindow::startsEmptyWithAWayToOpenAPlan()
     test::saveScreenshot(window.get(), QStringLiteral("mainwindow-empty"));
 }
 
+void TestMainWindow::showsEveryPhaseOfTheSampleInOrder_data()
+{
+    QTest::addColumn<QString>("fileName");
+    QTest::newRow("dual write") << QStringLiteral("users-dual-write.yaml");
+    QTest::newRow("flag ramp") << QStringLiteral("checkout-flag-ramp.yaml");
+    QTest::newRow("blue/green") << QStringLiteral("orders-blue-green.yaml");
+}
+
 void TestMainWindow::showsEveryPhaseOfTheSampleInOrder()
 {
-    const core::PlanLoadResult expected = core::PlanLoader::loadFile(dualWritePlan());
+    QFETCH(QString, fileName);
+    const QString planFile = samplePlan(fileName);
+    const core::PlanLoadResult expected = core::PlanLoader::loadFile(planFile);
     QVERIFY2(expected.ok(), qPrintable(expected.errorText()));
     const core::Plan &plan = *expected.plan;
     QVERIFY(plan.phases.size() >= 2);
 
-    auto window = openWindow(dualWritePlan());
+    auto window = openWindow(planFile);
     QVERIFY(window);
     QVERIFY(window->hasPlan());
-    QCOMPARE(window->planPath(), QFileInfo(dualWritePlan()).absoluteFilePath());
+    QCOMPARE(window->planPath(), QFileInfo(planFile).absoluteFilePath());
     QCOMPARE(window->windowTitle(),
              plan.migration.name + QStringLiteral(" \u2014 Switchyard"));
 
@@ -218,10 +229,10 @@ void TestMainWindow::showsEveryPhaseOfTheSampleInOrder()
 
     const auto *path = window->findChild<QLabel *>(QStringLiteral("planPath"));
     QVERIFY(path);
-    QVERIFY(path->text().endsWith(QStringLiteral("users-dual-write.yaml")));
+    QVERIFY(path->text().endsWith(fileName));
     QVERIFY(!window->findChild<QWidget *>(QStringLiteral("emptyState"))->isVisible());
 
-    test::saveScreenshot(window.get(), QStringLiteral("mainwindow-users-dual-write"));
+    test::saveScreenshot(window.get(), QStringLiteral("mainwindow-") + QFileInfo(fileName).baseName());
 }
 
 void TestMainWindow::overviewShowsPlanWithoutSecrets()
