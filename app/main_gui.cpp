@@ -9,6 +9,8 @@
 #include <QCommandLineParser>
 #include <QIcon>
 
+#include <cstdio>
+
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
@@ -30,8 +32,11 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     const QStringList args = parser.positionalArguments();
-    if (args.size() > 1)
-        parser.showHelp(2); // exits
+    if (args.size() > 1) {
+        std::fprintf(stderr, "switchyard: one plan at a time, got %d\n\n%s",
+                     int(args.size()), qPrintable(parser.helpText()));
+        return 2;
+    }
 
     switchyard::ui::MainWindow window;
     window.show();
