@@ -116,6 +116,7 @@ private slots:
     void pgRunTranslatesPqxxErrors();
     void mysqlStatementAfterCloseFails();
     void mysqlSslModes();
+    void mysqlVerifyIdentity();
 
 private:
     std::optional<switchyard::test::Sandbox> m_sb;
@@ -561,6 +562,39 @@ void TestSandbox::mysqlSslModes()
         QFAIL("an unknown ssl_mode connected");
     } catch (const DbException &e) {
         QCOMPARE(e.error().sqlState, QString("22023"));
+    }
+}
+
+void TestSandbox::mysqlVerifyIdentity()
+{
+    // Needs a server with a certificate for 127.0.0.1 and the CA that signed
+    // it; the standard sandbox runs without TLS.
+    const QString ca = qEnvironmentVariable("SWITCHYARD_MYSQL_SSL_CA");
+    if (ca.isEmpty())
+        QSKIP("set SWITCHYARD_MYSQL_SSL_CA to the CA of a TLS-enabled sandbox server");
+    ConnectionSettings s = mysqlSettings(*m_sb, kDatabase);
+    s.sslCa = ca;
+    for (const char *mode : {"verify_ca", "verify_identity"}) {
+        s.sslMode = mode;
+        MySqlConnection c;
+        c.open(s);
+        QVERIFY(!c.query("SHOW SESSION STATUS LIKE 'Ssl_cipher'").text(0, 1).isEmpty());
+    }
+    // Another CA must not vouch for this server.
+    const QString otherCa = qEnvironmentVariable("SWITCHYARD_MYSQL_OTHER_CA");
+    if (otherCa.isEmpty())
+        return;
+    s.sslCa = otherCa;
+    for (const char *mode : {"verify_ca", "verify_identity"}) {
+        s.sslMode = mode;
+        try {
+            MySqlConnection c;
+            c.open(s);
+            QFAIL(qPrintable(QString("%1 accepted a certificate from another CA").arg(mode)));
+        } catch (const DbException &e) {
+            QCOMPARE(e.error().nativeCode, 2026);
+            QVERIFY(!e.error().isRetryable());
+        }
     }
 }
 
