@@ -25,7 +25,7 @@ PlanErrorDialog::PlanErrorDialog(const PlanLoadOutcome &outcome, bool planKept, 
     setObjectName(QStringLiteral("planErrorDialog"));
     const QString fileName = QFileInfo(outcome.path).fileName();
     setWindowTitle(QStringLiteral("Plan not loaded \u2014 Switchyard"));
-    resize(760, 480);
+    resize(720, 420);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(18, 16, 18, 14);
@@ -60,8 +60,9 @@ PlanErrorDialog::PlanErrorDialog(const PlanLoadOutcome &outcome, bool planKept, 
     const int count = outcome.result.errors.size();
     QString summary = count == 1 ? QStringLiteral("1 problem found.")
                                  : QStringLiteral("%1 problems found.").arg(count);
-    summary += planKept ? QStringLiteral(" The plan on screen is unchanged; fix the file and reload (F5).")
-                        : QStringLiteral(" Fix the file and open it again.");
+    if (planKept)
+        summary += QStringLiteral(" The plan on screen is unchanged.");
+    summary += QStringLiteral(" Correct the problem, then press F5 to try again.");
     auto *summaryLabel = theme::valueLabel(summary, this);
     summaryLabel->setObjectName(QStringLiteral("summary"));
     summaryLabel->setContentsMargins(0, 8, 0, 0);

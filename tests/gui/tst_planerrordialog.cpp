@@ -105,6 +105,7 @@ void TestPlanErrorDialog::noExcerptBoxWithoutLines()
     dialog.show();
     QCOMPARE(dialog.errorCount(), 1);
     QVERIFY(!dialog.findChild<QPlainTextEdit *>(QStringLiteral("excerpt"))->isVisible());
+    test::saveScreenshot(&dialog, QStringLiteral("plan-error-dialog-missing-file"));
 }
 
 void TestPlanErrorDialog::copiesErrorsInCompilerForm()
