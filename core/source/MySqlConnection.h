@@ -16,6 +16,15 @@
 //                                            between reads of a streamed result)
 //   A session that reconnected silently would lose these, hence no
 //   auto-reconnect: a lost connection is an error the job sees (2006/2013).
+// - ssl_mode (ConnectionSettings::sslMode):
+//     disabled          plaintext
+//     preferred / ""    TLS when the server offers it, plaintext otherwise;
+//                       the certificate is not checked
+//     required          TLS or no session (checked after connecting: Connector/C
+//                       3.3 alone would fall back to plaintext); the chain is
+//                       checked only when ssl_ca is given
+//     verify_ca         TLS, certificate chain checked against ssl_ca
+//     verify_identity   as verify_ca, and the host name must match
 // - Credentials come from resolveCredential() (core/common/Credentials.h):
 //   SWITCHYARD_SOURCE_PASSWORD, else an option file handed to Connector/C.
 // - Every failure throws DbException with the errno, SQLSTATE and message;
@@ -46,7 +55,6 @@ struct st_mysql; // MYSQL in <mysql.h>; kept out of this header on purpose
 namespace switchyard::core {
 
 class MySqlStatement;
-struct ResolvedCredential;
 
 namespace detail {
 /// What a connection shares with its statements: the session handle, and

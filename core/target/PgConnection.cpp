@@ -13,8 +13,10 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 
 namespace switchyard::core {
 
