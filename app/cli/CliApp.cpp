@@ -1,6 +1,8 @@
 #include "cli/CliApp.h"
 
+#include "cli/BackfillCommand.h"
 #include "cli/PlanCommands.h"
+#include "cli/SchemaCommands.h"
 
 #include <switchyard/Version.h>
 
@@ -24,6 +26,10 @@ const QList<Command> &commands()
 {
     static const QList<Command> list{
         {"plan", "check a migration plan, or write it back in canonical form", runPlanCommand},
+        {"schema", "show or apply the PostgreSQL schema converted from the source",
+         runSchemaCommand},
+        {"backfill", "copy tables to the target, resumably, beside live writes",
+         runBackfillCommand},
     };
     return list;
 }
