@@ -53,7 +53,14 @@ int MetricRepository::appendSamples(const QList<MetricSample> &samples)
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (m_retentionIntervalMs > 0 && now - m_lastRetentionMs >= m_retentionIntervalMs) {
         m_lastRetentionMs = now;
-        applyRetention(now);
+        // The samples are committed; a retention pass that fails (another
+        // writer held the store too long) must not make the caller think
+        // otherwise. It runs again at the next interval.
+        try {
+            applyRetention(now);
+        } catch (const StoreException &e) {
+            qWarning("control store: metric retention failed, will retry: %s", e.what());
+        }
     }
     return int(finite.size());
 }

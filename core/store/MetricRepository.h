@@ -10,10 +10,12 @@
 // minute, the mean of that minute's samples, stamped at the minute's start
 // (resolutionMs = 60000); anything older than 30 days is deleted. The store
 // applies it by itself: appendSamples() runs applyRetention() when this
-// ControlStore has not done so for 10 minutes (the first append included).
-// So a run that records 10 samples a second in 20 series keeps at most about
-// 17 million rows for its last day and 29 000 per series for each of the 29
-// days before: bounded whatever the run's length.
+// ControlStore has not done so for 10 minutes (the first append included);
+// a failed automatic pass is logged, does not fail the append, and runs again
+// at the next interval.
+// So a run that records one sample a second in 20 series keeps at most about
+// 1.7 million rows for its last day plus 1440 per series per day for the 29
+// days before (about 840 000): bounded whatever the run's length.
 //
 // Obtained from ControlStore::metrics(); same thread rule and error behaviour
 // as the store (StoreException).

@@ -125,6 +125,13 @@ void StoreConnection::ensureOpen()
         m_broken = false;
     }
     m_thread = QThread::currentThread();
+    // A Qt Sql driver belongs to the thread that created it: reopening on
+    // another thread (after close()) needs a new one.
+    if (m_db.isValid() && m_db.driver() && m_db.driver()->thread() != m_thread) {
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_connectionName);
+        m_connectionName = nextConnectionName();
+    }
     if (isSqlite())
         openSqlite();
     else
@@ -210,6 +217,9 @@ void StoreConnection::openPostgres()
                      .arg(serverVersion),
                  context);
         execDirect(QStringLiteral("SET search_path TO switchyard"));
+        // "schema already exists, skipping" and the like are not news; libpq
+        // would print them on stderr.
+        execDirect(QStringLiteral("SET client_min_messages = warning"));
         // A writer stuck behind a lock for longer than this is reported
         // (55P03, retryable) instead of hanging a job forever.
         execDirect(QStringLiteral("SET lock_timeout = '30s'"));
@@ -292,6 +302,11 @@ void StoreConnection::noteFailure(const StoreError &error)
 {
     if (error.needsReconnect())
         m_broken = true;
+    // A failed statement fails its whole transaction, on both back ends (on
+    // PostgreSQL the server insists). Ending it now, before the caller's
+    // queries are destroyed, lets QPSQL deallocate their prepared statements
+    // instead of failing to inside an aborted transaction.
+    rollbackQuietly();
 }
 
 bool StoreConnection::shouldRetry(const StoreError &error, int attempt)
@@ -361,7 +376,9 @@ StoreError StoreConnection::errorFrom(const QSqlError &error, const QString &con
         // connection is still there.
         bool gone = error.type() == QSqlError::ConnectionError;
         const QVariant handle = m_db.isValid() && m_db.driver() ? m_db.driver()->handle() : QVariant();
-        if (handle.isValid() && qstrcmp(handle.typeName(), "PGconn*") == 0) {
+        // QPSQL registers the handle under the struct's name, "pg_conn*".
+        if (handle.isValid()
+            && (qstrcmp(handle.typeName(), "pg_conn*") == 0 || qstrcmp(handle.typeName(), "PGconn*") == 0)) {
             PGconn *conn = *static_cast<PGconn *const *>(handle.constData());
             gone = gone || !conn || PQstatus(conn) == CONNECTION_BAD;
         }

@@ -20,7 +20,8 @@
 //   returns; it rolls back on any exception. Busy (SQLITE_BUSY after the busy
 //   timeout, PostgreSQL 55P03) and conflicts (40001, 40P01) roll back and
 //   retry the whole transaction up to 5 times with backoff, so work must be
-//   safe to run again. A write() inside a write() joins the outer one.
+//   safe to run again. A write() inside a write() joins the outer one. A
+//   statement that fails rolls the transaction back at once.
 // - Every failure throws StoreException carrying the driver's native code.
 //   After a connection failure the next call reopens the connection.
 
