@@ -307,13 +307,12 @@ QList<SchemaIntrospector::Collision> SchemaIntrospector::lowerCaseCollisions(con
     QStringList selects;
     for (int i = 0; i < exprs.size(); ++i) {
         aliases << QStringLiteral("k%1").arg(i);
-        selects << QStringLiteral("%1 AS k%2").arg(exprs.at(i)).arg(i);
+        selects << QStringLiteral("%1 AS k%2").arg(exprs.at(i), QString::number(i));
     }
     const QueryResult r = m_connection.query(
         QStringLiteral("SELECT %1, COUNT(*) FROM %2 GROUP BY %3 HAVING COUNT(*) > 1 LIMIT %4")
             .arg(selects.join(QStringLiteral(", ")), quoteMySqlQualifiedName(table.schema, table.name),
-                 aliases.join(QStringLiteral(", ")))
-            .arg(limit));
+                 aliases.join(QStringLiteral(", ")), QString::number(limit)));
     QList<Collision> out;
     for (int row = 0; row < r.rowCount(); ++row) {
         Collision c;

@@ -55,20 +55,23 @@ QString sentinelCanonical(const TypePolicies &policies, CanonicalKind kind)
 QString mysqlDoubleBits(const QString &x)
 {
     const QString a = QStringLiteral("ABS(%1)").arg(x);
-    const QString e0 = QStringLiteral("FLOOR(LOG2(%1))").arg(a);
+    // LEAST: LOG2 of values near DBL_MAX rounds up to 1024, and POW(2, 1024) overflows.
+    const QString e0 = QStringLiteral("LEAST(FLOOR(LOG2(%1)), 1023)").arg(a);
     const QString m0 = QStringLiteral("(%1 / POW(2, %2))").arg(a, e0);
     // LOG2 may be off by one next to a power of two: correct from the mantissa.
     const QString e = QStringLiteral("(%1 + (%2 >= 2) - (%2 < 1))").arg(e0, m0);
     const QString normalField =
         QStringLiteral("CAST((%1 / POW(2, %2) - 1) * 4503599627370496 AS UNSIGNED)").arg(a, e);
     const QString subnormalField = QStringLiteral("CAST(%1 * POW(2, 537) * POW(2, 537) AS UNSIGNED)").arg(a);
-    const QString bits = QStringLiteral(
-        "(IF(%1 < 0, 9223372036854775808, 0) + "
-        "IF(%2 < POW(2, -1022), %3, CAST(%4 + 1023 AS UNSIGNED) * 4503599627370496 + %5))")
-                             .arg(x, a, subnormalField, e, normalField);
+    const QString subnormal = QStringLiteral("%1 < POW(2, -1022)").arg(a);
+    // Two halves, each exact as a BIGINT: 12 bits of sign and biased exponent,
+    // 52 bits of mantissa (a 64-bit sum would go through DECIMAL/DOUBLE).
+    const QString high = QStringLiteral("IF(%1 < 0, 2048, 0) + IF(%2, 0, CAST(%3 + 1023 AS UNSIGNED))")
+                             .arg(x, subnormal, e);
+    const QString low = QStringLiteral("IF(%1, %2, %3)").arg(subnormal, subnormalField, normalField);
     return QStringLiteral("CASE WHEN %1 IS NULL THEN NULL WHEN %1 = 0 THEN '0000000000000000' "
-                          "ELSE LOWER(LPAD(HEX(%2), 16, '0')) END")
-        .arg(x, bits);
+                          "ELSE LOWER(CONCAT(LPAD(HEX(%2), 3, '0'), LPAD(HEX(%3), 13, '0'))) END")
+        .arg(x, high, low);
 }
 
 QString pgColumn(const ColumnMapping &m, const QString &alias)
@@ -164,16 +167,14 @@ QString CanonicalSql::mysqlExpr(const ColumnMapping &m, const TypePolicies &poli
         QStringList parts;
         for (const auto &[name, bit] : members)
             parts << QStringLiteral("IF(%1 + 0 & %2, %3, NULL)")
-                         .arg(c)
-                         .arg(quint64(1) << bit)
-                         .arg(mysqlHexString(QString::fromUtf8(name)));
+                         .arg(c, QString::number(quint64(1) << bit), mysqlHexString(QString::fromUtf8(name)));
         if (parts.isEmpty())
             return QStringLiteral("CASE WHEN %1 IS NULL THEN NULL ELSE '' END").arg(c);
         return QStringLiteral("CASE WHEN %1 IS NULL THEN NULL ELSE CONCAT_WS(',', %2) END")
             .arg(c, parts.join(QStringLiteral(", ")));
     }
     case CanonicalKind::Bits:
-        return QStringLiteral("LPAD(BIN(%1 + 0), %2, '0')").arg(c).arg(m.bitLength);
+        return QStringLiteral("LPAD(BIN(%1 + 0), %2, '0')").arg(c, QString::number(m.bitLength));
     }
     return QString();
 }

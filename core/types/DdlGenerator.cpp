@@ -299,8 +299,7 @@ SchemaDdl DdlGenerator::generate(const QList<TableMapping> &tables, const TypePo
                 if (idx.prefixLengths.value(i) > 0) {
                     warn(w, Sev::Info, t.source.name, c->source.name,
                          QStringLiteral("index %1 indexes a %2-character prefix; PostgreSQL indexes the whole value")
-                             .arg(idx.name)
-                             .arg(idx.prefixLengths.value(i)),
+                             .arg(idx.name, QString::number(idx.prefixLengths.value(i))),
                          QStringLiteral("values longer than about 2700 bytes cannot be indexed by a btree; "
                                         "use an expression index on left(col, n) if needed"));
                 }
@@ -356,8 +355,7 @@ QString DdlGenerator::sequenceResetSql(const TableMapping &table, const ColumnMa
     return QStringLiteral("SELECT setval(pg_get_serial_sequence(%1, %2), GREATEST((SELECT COALESCE(max(%3), 0) "
                           "FROM %4), %5) + 1, false)")
         .arg(SqlTranslator::pgLiteral(qualifiedTable), SqlTranslator::pgLiteral(identity.targetName),
-             quotePgIdentifier(identity.targetName), qualifiedTable)
-        .arg(sourceFloor);
+             quotePgIdentifier(identity.targetName), qualifiedTable, QString::number(sourceFloor));
 }
 
 } // namespace switchyard::core
