@@ -44,9 +44,8 @@ JobRepository::JobRepository(StoreConnection &connection)
 {
 }
 
-JobRecord JobRepository::createJob(const NewJob &newJob)
+JobRecord JobRepository::createJob(const NewJob &job)
 {
-    const NewJob &job = newJob;
     const QString what = QStringLiteral("create a %1 job for run %2").arg(storeName(job.kind)).arg(job.runId);
     const qint64 id = m_c.write(what, [&] {
         const QVariant now = SqlDialect::timestampValue(SqlDialect::nowUtc());
@@ -64,6 +63,7 @@ JobRecord JobRepository::createJob(const NewJob &newJob)
             m_c.fail(StoreError::Kind::Query, QStringLiteral("the new job's id was not returned"), {});
         return q.value(0).toLongLong();
     });
+    // `job` is the parameter here; the member function is this->job().
     const std::optional<JobRecord> stored = this->job(id);
     if (!stored)
         m_c.fail(StoreError::Kind::Query, QStringLiteral("job %1 vanished after it was created").arg(id), what);

@@ -8,8 +8,15 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <QtTest>
+
 #include <atomic>
 #include <cstdio>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <sys/stat.h>
 
 using namespace switchyard::core;
 
@@ -161,6 +168,69 @@ bool RawSql::disableAuditGuards()
     if (m_location.kind == ControlStoreSettings::Kind::Sqlite)
         return exec(QStringLiteral("DROP TRIGGER audit_log_no_update")) && exec(QStringLiteral("DROP TRIGGER audit_log_no_delete"));
     return exec(QStringLiteral("ALTER TABLE audit_log DISABLE TRIGGER USER"));
+}
+
+void addBackends()
+{
+    QTest::addColumn<QString>("backend");
+    QTest::newRow("sqlite") << QStringLiteral("sqlite");
+    QTest::newRow("postgresql") << QStringLiteral("postgresql");
+}
+
+QStringList runThreads(int n, const std::function<void(int)> &body)
+{
+    std::atomic<int> ready{0};
+    std::mutex mutex;
+    QStringList errors;
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i) {
+        threads.emplace_back([&, i] {
+            ++ready;
+            while (ready.load() < n)
+                std::this_thread::yield();
+            try {
+                body(i);
+            } catch (const std::exception &e) {
+                std::lock_guard<std::mutex> lock(mutex);
+                errors << QString::fromUtf8(e.what());
+            }
+        });
+    }
+    for (auto &t : threads)
+        t.join();
+    return errors;
+}
+
+int modeOf(const QString &path)
+{
+    struct stat st;
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return -1;
+    return int(st.st_mode & 07777);
+}
+
+AuditEntry auditEntry(qint64 run, const QString &action, const QString &reason)
+{
+    AuditEntry e;
+    e.runId = run;
+    e.operatorName = QStringLiteral("ann");
+    e.action = action;
+    e.target = QStringLiteral("test");
+    e.reason = reason;
+    return e;
+}
+
+MismatchRecord mismatchAt(qint64 run, const QString &table, int key, MismatchKind kind, const QStringList &columns)
+{
+    MismatchRecord m;
+    m.runId = run;
+    m.tableName = table;
+    m.keyJson = QStringLiteral("[%1]").arg(key);
+    m.kind = kind;
+    m.differingColumns = columns;
+    m.sourceRowJson = QStringLiteral("{\"id\":%1}").arg(key);
+    m.targetRowJson = QStringLiteral("{\"id\":%1,\"x\":1}").arg(key);
+    return m;
 }
 
 int durabilityChild(const QString &kind, const QString &location)

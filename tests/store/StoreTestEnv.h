@@ -14,6 +14,8 @@
 #include <QString>
 #include <QTemporaryDir>
 
+#include <functional>
+
 namespace switchyard::test {
 
 class StoreTestEnv
@@ -63,6 +65,17 @@ private:
     QSqlDatabase m_db;
     QString m_lastError;
 };
+
+/// Adds the data column "backend" with rows "sqlite" and "postgresql".
+void addBackends();
+/// Runs body(i) for i in 0..n-1 on n threads that start together; returns
+/// the what() of every exception they threw.
+QStringList runThreads(int n, const std::function<void(int)> &body);
+/// st_mode & 07777 of a path, -1 when it does not exist.
+int modeOf(const QString &path);
+core::AuditEntry auditEntry(qint64 run, const QString &action, const QString &reason = {});
+core::MismatchRecord mismatchAt(qint64 run, const QString &table, int key, core::MismatchKind kind,
+                                const QStringList &columns);
 
 /// The child of the durability test: opens the store, prints "job <id> run
 /// <id>", then saves checkpoints and audit entries in a loop, printing
