@@ -241,42 +241,50 @@ private:
         PgConnection p = pg();
         p.exec(QStringLiteral("DROP SCHEMA IF EXISTS %1 CASCADE").arg(quotePgIdentifier(kSchema)));
 
-        // Introspect, map, generate and apply the DDL (deferred indexes included).
-        SchemaIntrospector introspector(my);
-        const SourceTable source = introspector.table(kDatabase, kTable);
         TableSpec spec;
         spec.name = kTable;
         ColumnOverride durations;
         durations.column = QStringLiteral("dur");
         durations.targetType = QStringLiteral("interval");
         spec.columnOverrides << durations;
-        m_table = TypeMapper::mapTable(source, spec, m_policies);
+        m_table = migrate(my, p, spec, m_rejects, m_copiedIds);
+    }
+
+    // What the schema apply + backfill do, in miniature: introspect, map,
+    // create (pre-data), copy every row through ValueCodec's COPY text, then
+    // post-data (indexes, FKs, sequence). Rejected rows are collected.
+    TableMapping migrate(MySqlConnection &my, PgConnection &p, const TableSpec &spec, QList<Reject> &rejects,
+                         QList<qint64> &copiedIds)
+    {
+        SchemaIntrospector introspector(my);
+        const TableMapping table = TypeMapper::mapTable(introspector.table(kDatabase, spec.name), spec, m_policies);
         SchemaConversion conv;
         conv.sourceSchema = kDatabase;
         conv.targetSchema = kSchema;
-        conv.tables << m_table;
+        conv.tables << table;
         conv.ddl = DdlGenerator::generate(conv.tables, m_policies, kSchema);
-        QVERIFY2(!conv.ddl.hasErrors(), qPrintable(conv.ddl.script()));
+        if (conv.ddl.hasErrors())
+            qFatal("%s", qPrintable(conv.ddl.script()));
         SchemaApplyResult applied = applySchema(conv, p, my, {});
-        QVERIFY2(applied.applied, qPrintable(applied.refusal));
+        if (!applied.applied)
+            qFatal("%s", qPrintable(applied.refusal));
 
-        // Copy every row through ValueCodec, as the backfill does.
         QStringList cols;
         std::vector<std::string> targetCols;
         QList<int> copied;
-        for (int i = 0; i < m_table.columns.size(); ++i) {
-            const ColumnMapping &c = m_table.columns.at(i);
+        for (int i = 0; i < table.columns.size(); ++i) {
+            const ColumnMapping &c = table.columns.at(i);
             cols << quoteMySqlIdentifier(c.source.name);
             if (c.generatedExpression.isEmpty()) {
                 copied << i;
-                targetCols.push_back(c.targetName.toStdString());
+                targetCols.push_back(quotePgIdentifier(c.targetName).toStdString());
             }
         }
         MySqlStatement st(my, QStringLiteral("SELECT %1 FROM %2 ORDER BY `id`")
-                                  .arg(cols.join(QStringLiteral(", ")), quoteMySqlIdentifier(kTable)));
+                                  .arg(cols.join(QStringLiteral(", ")), quoteMySqlIdentifier(spec.name)));
         st.execute();
         QList<ValueCodec> codecs;
-        for (const ColumnMapping &c : m_table.columns)
+        for (const ColumnMapping &c : table.columns)
             codecs << ValueCodec(c, m_policies);
         std::vector<std::string> lines;
         while (st.fetch()) {
@@ -288,24 +296,22 @@ private:
                     line.append('\t');
                 const CodecResult r = codecs.at(i).encodeCopy(SourceValue::fromMySql(st.value(i)), line);
                 if (r.isRejected()) {
-                    m_rejects << Reject{st.value(0).toInt64(), m_table.columns.at(i).source.name, r.reason};
+                    rejects << Reject{st.value(0).toInt64(), table.columns.at(i).source.name, r.reason};
                     rejected = true;
                 }
             }
             if (!rejected) {
-                m_copiedIds << st.value(0).toInt64();
+                copiedIds << st.value(0).toInt64();
                 lines.push_back(line.toStdString());
             }
         }
-        // The quoted table name goes to COPY as is: tablewriter pastes it.
-        p.run(QStringLiteral("COPY corpus"), [&] {
+        p.run(QStringLiteral("COPY"), [&] {
             pqxx::work tx(p.connection());
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-            std::vector<std::string> quoted;
-            for (const auto &c : targetCols)
-                quoted.push_back(quotePgIdentifier(QString::fromStdString(c)).toStdString());
-            pqxx::tablewriter writer(tx, pgTable().toStdString(), quoted.begin(), quoted.end());
+            // tablewriter pastes the table and column names: pass them quoted.
+            pqxx::tablewriter writer(tx, quotePgQualifiedName(kSchema, table.targetName).toStdString(),
+                                     targetCols.begin(), targetCols.end());
             for (const auto &l : lines)
                 writer.write_raw_line(l);
             writer.complete();
@@ -313,11 +319,37 @@ private:
             tx.commit();
         });
 
-        // After the backfill: indexes, FKs and the sequence.
         SchemaApplyOptions post;
         post.postData = true;
         applied = applySchema(conv, p, my, post);
-        QVERIFY2(applied.applied, qPrintable(applied.refusal));
+        if (!applied.applied)
+            qFatal("%s", qPrintable(applied.refusal));
+        return table;
+    }
+
+    // Loads Europe/Berlin into the sandbox's time zone tables when missing
+    // (the sandbox starts without them), with the server's own tool.
+    bool ensureBerlin(MySqlConnection &my)
+    {
+        const auto have = [&] {
+            return my.query(QStringLiteral("SELECT COUNT(*) FROM mysql.time_zone_name WHERE Name = 'Europe/Berlin'"))
+                       .scalar()
+                != QLatin1String("0");
+        };
+        if (have())
+            return true;
+        QProcess load;
+        load.setProgram(QStringLiteral("bash"));
+        load.setArguments({QStringLiteral("-o"), QStringLiteral("pipefail"), QStringLiteral("-c"),
+                           QStringLiteral("mariadb-tzinfo-to-sql /usr/share/zoneinfo/Europe/Berlin Europe/Berlin "
+                                          "| mariadb --defaults-extra-file=\"$SWITCHYARD_MYCNF\" -h \"$SWITCHYARD_MYSQL_HOST\" "
+                                          "-P \"$SWITCHYARD_MYSQL_PORT\" -u \"$SWITCHYARD_MYSQL_USER\" mysql")});
+        load.start();
+        if (!load.waitForFinished(60000) || load.exitCode() != 0) {
+            qWarning().noquote() << load.readAllStandardError();
+            return false;
+        }
+        return have();
     }
 
 private slots:
@@ -569,6 +601,78 @@ private slots:
         // And after the restore they agree again.
         const Sides back = readAll();
         QCOMPARE(back.sourceCpp[id].at(i), back.targetCpp[id].at(i));
+    }
+
+    void dstAcrossSessionTimeZones()
+    {
+        MySqlConnection my = mysql(kDatabase);
+        QVERIFY2(ensureBerlin(my), "could not load the Europe/Berlin time zone into the sandbox");
+        const QString table = QStringLiteral("dst");
+        my.exec(QStringLiteral("CREATE TABLE `dst` (id int PRIMARY KEY, dtm datetime(6), ts timestamp(6) NULL DEFAULT NULL)"));
+        // Written by an application whose session runs in Europe/Berlin.
+        my.exec(QStringLiteral("SET time_zone = 'Europe/Berlin'"));
+        my.exec(QStringLiteral("INSERT INTO `dst` VALUES (1, '2021-10-31 02:30:00', '2021-10-31 02:30:00'), "
+                               "(2, '2021-03-28 01:59:59.999999', '2021-03-28 01:59:59.999999'), "
+                               "(3, '2021-03-28 03:00:00', '2021-03-28 03:00:00')"));
+        // The second 02:30 of the fall-back night only exists in UTC terms.
+        my.exec(QStringLiteral("SET time_zone = '+00:00'"));
+        my.exec(QStringLiteral("INSERT INTO `dst` VALUES (4, NULL, '2021-10-31 01:30:00')"));
+
+        PgConnection p = pg();
+        TableSpec spec;
+        spec.name = table;
+        QList<Reject> rejects;
+        QList<qint64> ids;
+        const TableMapping t = migrate(my, p, spec, rejects, ids);
+        QVERIFY(rejects.isEmpty());
+        QCOMPARE(ids, (QList<qint64>{1, 2, 3, 4}));
+
+        // Source: C++ form from the binary protocol (session UTC, as readers
+        // run), SQL form from a session in Europe/Berlin: they must agree.
+        const int ts = 2, dtm = 1;
+        QMap<qint64, QList<Canonical::Value>> cpp, sql, pgCpp, pgSql;
+        {
+            MySqlStatement st(my, QStringLiteral("SELECT id, dtm, ts FROM `dst` ORDER BY id"));
+            st.execute();
+            while (st.fetch())
+                for (int i = 0; i < 3; ++i)
+                    cpp[st.value(0).toInt64()] << ValueCodec(t.columns.at(i), m_policies).canonicalSource(SourceValue::fromMySql(st.value(i)));
+        }
+        my.exec(QStringLiteral("SET time_zone = 'Europe/Berlin'"));
+        {
+            MySqlStatement st(my, QStringLiteral("SELECT id, %1, %2, %3 FROM `dst` ORDER BY id")
+                                      .arg(CanonicalSql::mysqlExpr(t.columns.at(0), m_policies),
+                                           CanonicalSql::mysqlExpr(t.columns.at(1), m_policies),
+                                           CanonicalSql::mysqlExpr(t.columns.at(2), m_policies)));
+            st.execute();
+            while (st.fetch())
+                for (int i = 1; i < 4; ++i)
+                    sql[st.value(0).toInt64()] << (st.value(i).isNull() ? Canonical::Value() : Canonical::Value(st.value(i).bytes().toByteArray()));
+        }
+        // Target read in a Europe/Berlin session too: text output carries +01/+02.
+        p.exec(QStringLiteral("SET TIME ZONE 'Europe/Berlin'"));
+        const QueryResult r = p.query(QStringLiteral("SELECT id, dtm, ts, %1, %2, %3 FROM %4 ORDER BY 1")
+                                          .arg(CanonicalSql::pgExpr(t.columns.at(0)), CanonicalSql::pgExpr(t.columns.at(1)),
+                                               CanonicalSql::pgExpr(t.columns.at(2)),
+                                               quotePgQualifiedName(kSchema, t.targetName)));
+        for (const auto &row : r.rows) {
+            const qint64 id = row.at(0)->toLongLong();
+            for (int i = 0; i < 3; ++i) {
+                pgCpp[id] << Canonical::fromTarget(t.columns.at(i), row.at(i));
+                pgSql[id] << row.at(3 + i);
+            }
+        }
+        for (qint64 id : ids) {
+            QCOMPARE(sql[id], cpp[id]);
+            QCOMPARE(pgCpp[id], cpp[id]);
+            QCOMPARE(pgSql[id], cpp[id]);
+        }
+        QCOMPARE(cpp[1].at(ts), Canonical::Value("1635640200000000")); // first 02:30 (CEST, 00:30 UTC)
+        QCOMPARE(cpp[4].at(ts), Canonical::Value("1635643800000000")); // second 02:30 (CET, 01:30 UTC)
+        QCOMPARE(cpp[2].at(ts), Canonical::Value("1616893199999999")); // 01:59:59.999999 CET
+        QCOMPARE(cpp[3].at(ts), Canonical::Value("1616893200000000")); // 03:00 CEST: one µs later
+        QCOMPARE(cpp[2].at(dtm), Canonical::Value("1616896799999999")); // DATETIME: the wall clock, as UTC
+        QCOMPARE(cpp[3].at(dtm), Canonical::Value("1616900400000000"));
     }
 
     void cleanupTestCase()
