@@ -44,6 +44,7 @@ private:
 private slots:
     void initTestCase();
     void cleanupTestCase();
+    void opensThePlansStore();
     void openCreatesSchema_data();
     void openCreatesSchema();
     void migrationsAreIdempotent_data();

@@ -7,6 +7,7 @@
 #include "store/ControlStore.h"
 
 #include <QFileInfo>
+#include <QTemporaryDir>
 
 #include <atomic>
 
@@ -22,6 +23,26 @@ void TestControlStore::initTestCase()
 void TestControlStore::cleanupTestCase()
 {
     m_env.cleanupPostgres();
+}
+
+// A plan's relative SQLite path is resolved against the plan's folder
+// (Plan::controlStorePath()), and open(plan) creates the file there.
+void TestControlStore::opensThePlansStore()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    Plan plan;
+    plan.filePath = dir.filePath(QStringLiteral("plan.yaml"));
+    plan.migration.name = QStringLiteral("users-to-postgres");
+    plan.controlStore.kind = ControlStoreSettings::Kind::Sqlite;
+    plan.controlStore.location = QStringLiteral("stores/ctl.sqlite");
+    STORE_TRY
+    ControlStore store = ControlStore::open(plan);
+    QCOMPARE(store.location().sqlitePath, dir.filePath(QStringLiteral("stores/ctl.sqlite")));
+    QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("stores/ctl.sqlite"))));
+    QCOMPARE(store.backend(), StoreError::Backend::Sqlite);
+    QVERIFY(store.location().describe().contains(QLatin1String("stores/ctl.sqlite")));
+    STORE_CATCH
 }
 
 void TestControlStore::openCreatesSchema_data()
