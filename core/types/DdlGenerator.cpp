@@ -184,6 +184,8 @@ SchemaDdl DdlGenerator::generate(const QList<TableMapping> &tables, const TypePo
 
         for (const ColumnMapping &c : t.columns) {
             QString comment = c.source.columnType;
+            if (c.source.dataType == QLatin1String("json") && !c.source.columnType.startsWith(QLatin1String("json")))
+                comment = QStringLiteral("json (MariaDB: %1 CHECK json_valid)").arg(c.source.columnType);
             if (c.source.autoIncrement)
                 comment += QStringLiteral(" auto_increment");
             if (!c.source.collation.isEmpty())

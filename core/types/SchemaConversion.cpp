@@ -38,6 +38,7 @@ SchemaConversion convertSchema(const Plan &plan, MySqlConnection &source)
         const SourceTable table = introspector.table(c.sourceSchema, spec.name);
         c.tables << TypeMapper::mapTable(table, spec, plan.types);
     }
+    TypeMapper::alignForeignKeys(c.tables);
     c.ddl = DdlGenerator::generate(c.tables, plan.types, c.targetSchema);
     return c;
 }

@@ -635,4 +635,53 @@ TableMapping TypeMapper::mapTable(const SourceTable &table, const TableSpec &spe
     return tm;
 }
 
+void TypeMapper::alignForeignKeys(QList<TableMapping> &tables)
+{
+    auto find = [&](const QString &sourceName) -> TableMapping * {
+        for (TableMapping &t : tables) {
+            if (t.source.name == sourceName)
+                return &t;
+        }
+        return nullptr;
+    };
+    auto columnOf = [](TableMapping &t, const QString &name) -> ColumnMapping * {
+        for (ColumnMapping &c : t.columns) {
+            if (c.source.name.compare(name, Qt::CaseInsensitive) == 0)
+                return &c;
+        }
+        return nullptr;
+    };
+    for (TableMapping &t : tables) {
+        for (const SourceForeignKey &fk : t.source.foreignKeys) {
+            TableMapping *ref = find(fk.referencedTable);
+            if (!ref)
+                continue; // reported by DdlGenerator
+            for (int i = 0; i < fk.columns.size() && i < fk.referencedColumns.size(); ++i) {
+                ColumnMapping *from = columnOf(t, fk.columns.at(i));
+                ColumnMapping *to = columnOf(*ref, fk.referencedColumns.at(i));
+                if (!from || !to || from->targetType == to->targetType)
+                    continue;
+                const bool integers = from->canonical == CanonicalKind::Integer
+                    && to->canonical == CanonicalKind::Integer;
+                if (integers && !from->overridden) {
+                    warn(t.warnings, Sev::Warning, t.source.name, from->source.name,
+                         QStringLiteral("becomes %1 to match %2.%3, which foreign key %4 references "
+                                        "(was %5)")
+                             .arg(to->targetType, ref->source.name, to->source.name, fk.name, from->targetType),
+                         QStringLiteral("values outside %1 are rejected row by row").arg(to->targetType));
+                    from->family = to->family;
+                    from->targetType = to->targetType;
+                    from->notes << QStringLiteral("type aligned with %1.%2 for foreign key %3")
+                                       .arg(ref->targetName, to->targetName, fk.name);
+                    continue;
+                }
+                warn(t.warnings, Sev::Error, t.source.name, from->source.name,
+                     QStringLiteral("foreign key %1 joins %2 to %3.%4 (%5); PostgreSQL needs compatible types")
+                         .arg(fk.name, from->targetType, ref->source.name, to->source.name, to->targetType),
+                     QStringLiteral("override one of the columns so both have the same type"));
+            }
+        }
+    }
+}
+
 } // namespace switchyard::core

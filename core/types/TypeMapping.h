@@ -138,6 +138,13 @@ public:
     static TableMapping mapTable(const SourceTable &table, const TableSpec &spec,
                                  const TypePolicies &policies);
 
+    /// Makes foreign-key columns match the columns they reference, across
+    /// tables: a bigint unsigned id narrowed to a bigint identity pulls the
+    /// numeric(20,0) columns that reference it down to bigint too (PostgreSQL
+    /// cannot build a foreign key between numeric and bigint). Integer kinds
+    /// only; other mismatches, and overridden columns, are reported as errors.
+    static void alignForeignKeys(QList<TableMapping> &tables);
+
     /// The PostgreSQL type family for a type written in a plan override
     /// ("numeric(30,10)", "timestamp with time zone", "text[]"), or nullopt
     /// when Switchyard cannot encode into that type.

@@ -139,6 +139,51 @@ private slots:
         QVERIFY(!ddl.hasErrors());
     }
 
+    void foreignKeyTypesAligned()
+    {
+        SourceTable parent;
+        parent.name = QStringLiteral("parent");
+        SourceColumn id = SourceColumn::fromDefinition(QStringLiteral("id"), QStringLiteral("bigint(20) unsigned"), false);
+        id.autoIncrement = true;
+        parent.columns << id;
+        SourceIndex pk;
+        pk.name = QStringLiteral("PRIMARY");
+        pk.primary = pk.unique = true;
+        pk.columns << QStringLiteral("id");
+        parent.primaryKey = pk;
+
+        SourceTable child;
+        child.name = QStringLiteral("child");
+        child.columns << SourceColumn::fromDefinition(QStringLiteral("id"), QStringLiteral("int(11)"), false)
+                      << SourceColumn::fromDefinition(QStringLiteral("parent_id"), QStringLiteral("bigint(20) unsigned"));
+        child.primaryKey = pk;
+        SourceForeignKey fk;
+        fk.name = QStringLiteral("fk_parent");
+        fk.columns << QStringLiteral("parent_id");
+        fk.referencedTable = QStringLiteral("parent");
+        fk.referencedColumns << QStringLiteral("id");
+        child.foreignKeys << fk;
+
+        QList<TableMapping> tables{mapped(parent), mapped(child)};
+        QCOMPARE(tables.at(1).column(QStringLiteral("parent_id"))->targetType, QStringLiteral("numeric(20,0)"));
+        TypeMapper::alignForeignKeys(tables);
+        QCOMPARE(tables.at(0).column(QStringLiteral("id"))->targetType, QStringLiteral("bigint"));
+        QCOMPARE(tables.at(1).column(QStringLiteral("parent_id"))->targetType, QStringLiteral("bigint"));
+        QCOMPARE(tables.at(1).column(QStringLiteral("parent_id"))->family, TargetFamily::BigInt);
+        QVERIFY(!DdlGenerator::generate(tables, {}).hasErrors());
+
+        // An overridden referencing column is not changed behind the plan's back.
+        TableSpec spec;
+        spec.name = QStringLiteral("child");
+        ColumnOverride o;
+        o.column = QStringLiteral("parent_id");
+        o.targetType = QStringLiteral("numeric(30,0)");
+        spec.columnOverrides << o;
+        QList<TableMapping> overridden{mapped(parent), TypeMapper::mapTable(child, spec, {})};
+        TypeMapper::alignForeignKeys(overridden);
+        QVERIFY(DdlGenerator::generate(overridden, {}).hasErrors());
+    }
+
     void longNames_data()
     {
         QTest::addColumn<QString>("first");
