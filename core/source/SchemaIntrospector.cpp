@@ -294,12 +294,14 @@ QList<SchemaIntrospector::Collision> SchemaIntrospector::lowerCaseCollisions(con
                                                                             const SourceIndex &key, int limit)
 {
     QStringList exprs;
+    QStringList notNull; // unique keys allow any number of NULLs, on both sides
     for (const QString &col : key.columns) {
         const SourceColumn *c = table.column(col);
         if (!c)
             return {};
         const QString q = quoteMySqlIdentifier(col);
         const bool textual = !c->characterSet.isEmpty();
+        notNull << QStringLiteral("%1 IS NOT NULL").arg(q);
         exprs << (textual ? QStringLiteral("LOWER(CONVERT(%1 USING utf8mb4)) COLLATE utf8mb4_bin").arg(q)
                           : q);
     }
@@ -310,9 +312,10 @@ QList<SchemaIntrospector::Collision> SchemaIntrospector::lowerCaseCollisions(con
         selects << QStringLiteral("%1 AS k%2").arg(exprs.at(i), QString::number(i));
     }
     const QueryResult r = m_connection.query(
-        QStringLiteral("SELECT %1, COUNT(*) FROM %2 GROUP BY %3 HAVING COUNT(*) > 1 LIMIT %4")
+        QStringLiteral("SELECT %1, COUNT(*) FROM %2 WHERE %3 GROUP BY %4 HAVING COUNT(*) > 1 LIMIT %5")
             .arg(selects.join(QStringLiteral(", ")), quoteMySqlQualifiedName(table.schema, table.name),
-                 aliases.join(QStringLiteral(", ")), QString::number(limit)));
+                 notNull.join(QStringLiteral(" AND ")), aliases.join(QStringLiteral(", ")),
+                 QString::number(limit)));
     QList<Collision> out;
     for (int row = 0; row < r.rowCount(); ++row) {
         Collision c;

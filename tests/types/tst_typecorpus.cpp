@@ -100,8 +100,10 @@ const char *const kRows[] = {
     "'{\"n\":12345678901234567890,\"m\":-9223372036854775809,\"f\":1.0e2,\"s\":\"\\\\u00e9\"}')",
     // 6: float extremes, tiny decimals
     "INSERT INTO {T} (id,f,dbl,d,d2) VALUES (6,1.17549435e-38,9223372036854775808e0,0.000000000000000000000000000001,-0.01)",
-    "INSERT INTO {T} (id,dbl,f) VALUES (7,5e-324,-0.0)",
-    "INSERT INTO {T} (id,dbl) VALUES (8,0.1e0+0.2e0)",
+    // 7/8: 'k' and the Kelvin sign are different under utf8mb4_general_ci but
+    // equal under LOWER(): a unique index on lower(vc) would refuse them.
+    "INSERT INTO {T} (id,dbl,f,vc) VALUES (7,5e-324,-0.0,'k')",
+    "INSERT INTO {T} (id,dbl,vc) VALUES (8,0.1e0+0.2e0,'\u212a')",
     // 9: zero dates → NULL (policy zero_dates: null), converted not rejected
     "INSERT INTO {T} (id,dt,dtm,ts) VALUES (9,'0000-00-00','2020-00-15 00:00:00','0000-00-00 00:00:00')",
     // 20..: rejected rows
@@ -601,6 +603,24 @@ private slots:
         // And after the restore they agree again.
         const Sides back = readAll();
         QCOMPARE(back.sourceCpp[id].at(i), back.targetCpp[id].at(i));
+    }
+
+    void caseInsensitiveCollisions()
+    {
+        MySqlConnection my = mysql(kDatabase);
+        SchemaIntrospector introspector(my);
+        const SourceTable t = introspector.table(kDatabase, kTable);
+        const SourceIndex *uq = nullptr;
+        for (const SourceIndex &i : t.indexes)
+            if (i.name == QLatin1String("uq_vc"))
+                uq = &i;
+        QVERIFY(uq);
+        const auto collisions = introspector.lowerCaseCollisions(t, *uq);
+        QCOMPARE(collisions.size(), 1);
+        QCOMPARE(collisions.first().values, QStringList{QStringLiteral("k")});
+        QCOMPARE(collisions.first().rows, qint64(2));
+        // The primary key (an integer) never collides.
+        QVERIFY(introspector.lowerCaseCollisions(t, *t.primaryKey).isEmpty());
     }
 
     void dstAcrossSessionTimeZones()
