@@ -211,8 +211,8 @@ struct PhaseSpec
 struct Risk
 {
     QString risk;
-    QString likelihood; // low|medium|high
-    QString impact;     // low|medium|high
+    QString likelihood = QStringLiteral("medium"); // low|medium|high
+    QString impact = QStringLiteral("medium");     // low|medium|high
     QString mitigation;
     QString owner;
     SourceLocation where;
@@ -223,7 +223,7 @@ struct MigrationInfo
     QString name; // also the phrase an operator types to confirm a transition
     QString owner;
     QString why;
-    QString riskLevel; // low|medium|high|critical
+    QString riskLevel = QStringLiteral("medium"); // low|medium|high|critical
     QDate windowStart;
     QDate windowEnd;
     SourceLocation where;
