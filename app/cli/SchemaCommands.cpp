@@ -18,8 +18,9 @@ QString schemaCommandHelp()
         "Usage:\n"
         "  switchyard-cli schema show PLAN [--check-data]\n"
         "      read the plan's tables from the source and print the PostgreSQL DDL with\n"
-        "      every warning, for review. --check-data also looks for unique-key values\n"
-        "      that would collide under lower() in PostgreSQL.\n"
+        "      every warning, for review. --check-data also scans the data: values the\n"
+        "      copy will convert or reject (per column, with the policy that decides),\n"
+        "      and unique-key values that would collide under lower() in PostgreSQL.\n"
         "  switchyard-cli schema apply PLAN [--skip-existing | --include-existing]\n"
         "      create the tables (and, unless the plan defers them, indexes and foreign\n"
         "      keys) in one transaction. Existing tables are refused unless\n"
@@ -50,7 +51,8 @@ int usage(QTextStream &err, const QString &message)
     return Usage;
 }
 
-void printCollisions(const SchemaConversion &c, MySqlConnection &source, QTextStream &out)
+void printDataChecks(const SchemaConversion &c, const TypePolicies &policies, MySqlConnection &source,
+                     QTextStream &out)
 {
     SchemaIntrospector introspector(source);
     out << "-- Data check: unique keys on case-insensitive columns, values equal under lower()\n";
@@ -85,6 +87,15 @@ void printCollisions(const SchemaConversion &c, MySqlConnection &source, QTextSt
     }
     if (checked == 0)
         out << "--   no unique key uses a case-insensitive column\n";
+
+    out << "-- Data check: values the copy will convert or reject\n";
+    const QList<DataFinding> findings = checkData(c, policies, source);
+    for (const DataFinding &f : findings) {
+        out << "--   " << f.table << "." << f.column << ": " << f.rows << " row(s) with " << f.what << ": "
+            << f.outcome << "\n";
+    }
+    if (findings.isEmpty())
+        out << "--   none: every value copies unchanged\n";
     out << "\n";
 }
 
@@ -137,7 +148,7 @@ int runSchemaCommand(const QStringList &args, QTextStream &out, QTextStream &err
         if (o.sub == QLatin1String("show")) {
             out << "-- source: " << source.describe() << " (" << source.serverVersion() << ")\n";
             if (o.checkData)
-                printCollisions(conversion, source, out);
+                printDataChecks(conversion, plan.types, source, out);
             out << conversion.ddl.script();
             out.flush();
             if (conversion.ddl.hasErrors()) {

@@ -43,6 +43,82 @@ SchemaConversion convertSchema(const Plan &plan, MySqlConnection &source)
     return c;
 }
 
+QList<DataFinding> checkData(const SchemaConversion &conversion, const TypePolicies &policies,
+                             MySqlConnection &source)
+{
+    QList<DataFinding> findings;
+    for (const TableMapping &t : conversion.tables) {
+        QStringList sums;
+        QList<DataFinding> pending;
+        auto check = [&](const ColumnMapping &c, const QString &condition, const QString &what,
+                         const QString &outcome, bool rejected) {
+            sums << QStringLiteral("SUM(CASE WHEN %1 THEN 1 ELSE 0 END)").arg(condition);
+            DataFinding f;
+            f.table = t.source.name;
+            f.column = c.source.name;
+            f.what = what;
+            f.outcome = outcome;
+            f.rejected = rejected;
+            pending << f;
+        };
+        for (const ColumnMapping &c : t.columns) {
+            if (!c.generatedExpression.isEmpty())
+                continue; // PostgreSQL computes it; the copy never sends it
+            const QString q = quoteMySqlIdentifier(c.source.name);
+            const QString &type = c.source.dataType;
+            if (c.canonical == CanonicalKind::Boolean && type == QLatin1String("tinyint")) {
+                check(c, QStringLiteral("%1 NOT IN (0, 1)").arg(q), QStringLiteral("values other than 0 and 1"),
+                      QStringLiteral("rejected; override the column to smallint to keep them"), true);
+            }
+            if (c.family == TargetFamily::BigInt && type == QLatin1String("bigint") && c.source.isUnsigned) {
+                check(c, QStringLiteral("%1 > 9223372036854775807").arg(q), QStringLiteral("values above 2^63-1"),
+                      QStringLiteral("rejected; they do not fit bigint"), true);
+            }
+            if (c.family == TargetFamily::Time) {
+                check(c, QStringLiteral("(%1 < '00:00:00' OR %1 > '24:00:00')").arg(q),
+                      QStringLiteral("durations outside 00:00:00..24:00:00"),
+                      QStringLiteral("rejected; override the column to interval to keep them"), true);
+            }
+            if (c.canonical == CanonicalKind::Date || c.canonical == CanonicalKind::Timestamp
+                || c.canonical == CanonicalKind::TimestampUtc) {
+                const bool reject = policies.zeroDates == TypePolicies::ZeroDate::Reject
+                    || (policies.zeroDates == TypePolicies::ZeroDate::Null && !c.nullable);
+                const QString outcome = reject ? QStringLiteral("rejected (policy zero_dates%1)")
+                                                     .arg(c.nullable ? QString() : QStringLiteral(", NOT NULL column"))
+                    : policies.zeroDates == TypePolicies::ZeroDate::Null
+                    ? QStringLiteral("copied as NULL (policy zero_dates: null)")
+                    : QStringLiteral("copied as %1 (policy zero_dates: sentinel)").arg(policies.zeroDateSentinel);
+                check(c, QStringLiteral("(YEAR(%1) = 0 OR MONTH(%1) = 0 OR DAYOFMONTH(%1) = 0)").arg(q),
+                      QStringLiteral("zero or invalid dates"), outcome, reject);
+            }
+            if (c.canonical == CanonicalKind::Text || c.canonical == CanonicalKind::PaddedText) {
+                const bool reject = policies.nulBytes == TypePolicies::NulBytes::Reject;
+                check(c, QStringLiteral("LOCATE(X'00', CAST(%1 AS BINARY)) > 0").arg(q), QStringLiteral("NUL bytes"),
+                      reject ? QStringLiteral("rejected (policy nul_bytes: reject)")
+                             : QStringLiteral("copied without the NUL bytes (policy nul_bytes: strip)"),
+                      reject);
+            }
+            if (c.isEnum() && !c.labels.contains(QString())
+                && (c.family == TargetFamily::Enum || (!c.overridden && c.family == TargetFamily::Text))) {
+                check(c, QStringLiteral("%1 + 0 = 0").arg(q), QStringLiteral("the enum error value ''"),
+                      QStringLiteral("rejected; fix the rows on the source or override the column to text"), true);
+            }
+        }
+        if (sums.isEmpty())
+            continue;
+        const QueryResult r = source.query(QStringLiteral("SELECT %1 FROM %2")
+                                               .arg(sums.join(QStringLiteral(", ")),
+                                                    quoteMySqlQualifiedName(conversion.sourceSchema, t.source.name)));
+        for (int i = 0; i < pending.size(); ++i) {
+            DataFinding f = pending.at(i);
+            f.rows = r.isEmpty() ? 0 : r.text(0, i).toLongLong();
+            if (f.rows > 0)
+                findings << f;
+        }
+    }
+    return findings;
+}
+
 SchemaApplyResult applySchema(const SchemaConversion &conversion, PgConnection &target, MySqlConnection &source,
                               const SchemaApplyOptions &options)
 {

@@ -47,9 +47,26 @@ struct SchemaApplyResult
     QString refusal;              // why nothing ran, when !applied
 };
 
+/// What a scan of the source data finds before the migration: values the
+/// policies will convert or reject, counted per column (one full scan per
+/// table; `schema show --check-data`).
+struct DataFinding
+{
+    QString table;
+    QString column;
+    qint64 rows = 0;
+    QString what;     // "values other than 0/1", "zero or invalid dates", …
+    QString outcome;  // what the copy will do with them, and what to change
+    bool rejected = false; // the rows will go to the reject table
+};
+
 /// Introspects the plan's tables (all base tables of the source database when
 /// the plan lists none) and maps them with the plan's policies.
 SchemaConversion convertSchema(const Plan &plan, MySqlConnection &source);
+
+/// Scans the source tables for values the mapping cannot copy unchanged.
+QList<DataFinding> checkData(const SchemaConversion &conversion, const TypePolicies &policies,
+                             MySqlConnection &source);
 
 /// Applies `conversion` in one transaction. Refuses (nothing runs) when the
 /// DDL has errors, or when tables exist and options say Refuse.

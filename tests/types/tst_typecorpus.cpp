@@ -623,6 +623,29 @@ private slots:
         QVERIFY(introspector.lowerCaseCollisions(t, *t.primaryKey).isEmpty());
     }
 
+    void dataFindingsPredictTheCopy()
+    {
+        MySqlConnection my = mysql(kDatabase);
+        SchemaConversion conv;
+        conv.sourceSchema = kDatabase;
+        conv.targetSchema = kSchema;
+        conv.tables << m_table;
+        QStringList found;
+        for (const DataFinding &f : checkData(conv, m_policies, my))
+            found << QStringLiteral("%1 %2 %3").arg(f.column, QString::number(f.rows),
+                                                    f.rejected ? QStringLiteral("rejected") : QStringLiteral("converted"));
+        found.sort();
+        QCOMPARE(found, (QStringList{QStringLiteral("b1 1 rejected"), QStringLiteral("dt 1 converted"),
+                                     QStringLiteral("dtm 1 converted"), QStringLiteral("en 1 rejected"),
+                                     QStringLiteral("tm 1 rejected"), QStringLiteral("ts 1 converted"),
+                                     QStringLiteral("vc 1 rejected")}));
+        // The scan predicts the copy: every rejected finding is a row that was rejected.
+        int predicted = 0;
+        for (const DataFinding &f : checkData(conv, m_policies, my))
+            predicted += f.rejected ? int(f.rows) : 0;
+        QCOMPARE(predicted, int(m_rejects.size()) - 1); // the jsonb \u0000 row is found only by the copy
+    }
+
     void dstAcrossSessionTimeZones()
     {
         MySqlConnection my = mysql(kDatabase);
