@@ -3,6 +3,7 @@
 // canonicalisation and the tagged (concatenable) form.
 #include "TypeTestValues.h"
 #include "types/Canonical.h"
+#include "types/CanonicalSql.h"
 #include "types/JsonCanonical.h"
 
 #include <QtTest>
@@ -150,6 +151,32 @@ private slots:
             QCOMPARE(t, s);
         else
             QVERIFY2(t != s, t ? t->constData() : "NULL");
+    }
+
+    void sqlFormsQuoteHostileNames()
+    {
+        // A name with a backtick, a double quote and a QString::arg() marker.
+        const QString name = QStringLiteral("we`ird \"%1 %2\" col");
+        QList<SchemaWarning> w;
+        for (const char *type : {"int(11)", "decimal(10,2)", "double", "tinyint(1)", "varchar(5)", "char(2)",
+                                 "blob", "date", "datetime(6)", "timestamp", "time", "set('a','b')", "bit(5)"}) {
+            const ColumnMapping m = TypeMapper::mapColumn(SourceColumn::fromDefinition(name, QString::fromUtf8(type)),
+                                                          {}, nullptr, QStringLiteral("t"), w);
+            QVERIFY(CanonicalSql::supported(m));
+            const QString my = CanonicalSql::mysqlExpr(m, {});
+            const QString pg = CanonicalSql::pgExpr(m);
+            QVERIFY2(my.contains(QStringLiteral("`we``ird \"%1 %2\" col`")), qPrintable(my));
+            QVERIFY2(pg.contains(QStringLiteral("\"we`ird \"\"%1 %2\"\" col\"")), qPrintable(pg));
+            QVERIFY(!my.contains(QStringLiteral("`we``ird \"t")));
+            QVERIFY(CanonicalSql::mysqlTaggedExpr(m, {}).startsWith(QStringLiteral("IFNULL(CONCAT(LENGTH(")));
+            QVERIFY(CanonicalSql::pgTaggedExpr(m).startsWith(QStringLiteral("COALESCE(octet_length(")));
+        }
+        // JSON has no SQL form: checksums compare it on the client.
+        const ColumnMapping json = TypeMapper::mapColumn(SourceColumn::fromDefinition(name, QStringLiteral("json")), {},
+                                                         nullptr, QStringLiteral("t"), w);
+        QVERIFY(!CanonicalSql::supported(json));
+        QVERIFY(CanonicalSql::mysqlExpr(json, {}).isEmpty());
+        QVERIFY(CanonicalSql::pgExpr(json).isEmpty());
     }
 
     void tagged()
