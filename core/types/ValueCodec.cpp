@@ -35,12 +35,6 @@ namespace {
 
 QString displayOf(const SourceValue &v) { return v.toDisplay(); }
 
-bool isTargetInteger(TargetFamily f)
-{
-    return f == TargetFamily::SmallInt || f == TargetFamily::Integer || f == TargetFamily::BigInt
-        || f == TargetFamily::Numeric;
-}
-
 // Signed value of (negative, magnitude) fits the family?
 bool fits(TargetFamily f, bool negative, quint64 magnitude)
 {
