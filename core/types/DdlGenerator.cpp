@@ -259,7 +259,17 @@ SchemaDdl DdlGenerator::generate(const QList<TableMapping> &tables, const TypePo
                                     tr.sql);
         }
 
-        QString create = QStringLiteral("CREATE TABLE %1 (\n").arg(table);
+        // A header for the reviewer: where the table comes from and how big it is.
+        QString header = QStringLiteral("-- from %1").arg(commentText(t.source.name));
+        if (!t.source.engine.isEmpty())
+            header += QStringLiteral(" (%1)").arg(t.source.engine);
+        header += QStringLiteral(": ~%1 rows, %2 MiB").arg(QString::number(t.source.approxRows),
+                                                            QString::number(double(t.source.approxBytes) / 1048576.0, 'f', 1));
+        if (t.source.autoIncrement)
+            header += QStringLiteral(", AUTO_INCREMENT %1").arg(QString::number(*t.source.autoIncrement));
+        if (!t.keyColumns.isEmpty())
+            header += QStringLiteral("; copied by key (%1)").arg(commentText(t.keyColumns.join(QStringLiteral(", "))));
+        QString create = header + QStringLiteral("\nCREATE TABLE %1 (\n").arg(table);
         const int total = int(lines.size() + constraints.size());
         int n = 0;
         for (int i = 0; i < lines.size(); ++i) {
