@@ -230,18 +230,31 @@ SchemaDdl DdlGenerator::generate(const QList<TableMapping> &tables, const TypePo
             constraints << QStringLiteral("CONSTRAINT %1 UNIQUE (%2)")
                                .arg(quotePgIdentifier(constraintName(idx.name)), quotedList(idx.columns));
         }
+        // CHECK names are ours to choose (per table in PostgreSQL): keep them
+        // unique after truncation by numbering, as PostgreSQL does for its own.
+        QSet<QString> checkNames;
+        auto checkName = [&](const QString &base) {
+            QString name = truncatedIdentifier(base);
+            for (int n = 2; checkNames.contains(name); ++n) {
+                const QString suffix = QStringLiteral("_%1").arg(n);
+                name = truncatedIdentifier(base);
+                while (name.toUtf8().size() + suffix.size() > kMaxIdentifierBytes)
+                    name.chop(1);
+                name += suffix;
+            }
+            checkNames.insert(name);
+            return quotePgIdentifier(name);
+        };
         for (const ColumnMapping &c : t.columns) {
             const QString col = quotePgIdentifier(c.targetName);
             if (c.isEnum() && c.family == TargetFamily::Text && !c.overridden) {
                 constraints << QStringLiteral("CONSTRAINT %1 CHECK (%2 IN (%3))")
-                                   .arg(quotePgIdentifier(truncatedIdentifier(t.targetName + QLatin1Char('_')
-                                                                              + c.targetName + QStringLiteral("_check"))),
+                                   .arg(checkName(t.targetName + QLatin1Char('_') + c.targetName + QStringLiteral("_check")),
                                         col, literalList(c.labels));
             }
             if (c.isSet() && c.family == TargetFamily::TextArray) {
                 constraints << QStringLiteral("CONSTRAINT %1 CHECK (%2 <@ ARRAY[%3]::text[])")
-                                   .arg(quotePgIdentifier(truncatedIdentifier(t.targetName + QLatin1Char('_')
-                                                                              + c.targetName + QStringLiteral("_check"))),
+                                   .arg(checkName(t.targetName + QLatin1Char('_') + c.targetName + QStringLiteral("_check")),
                                         col, literalList(c.labels));
             }
         }
@@ -255,8 +268,7 @@ SchemaDdl DdlGenerator::generate(const QList<TableMapping> &tables, const TypePo
                 continue;
             }
             constraints << QStringLiteral("CONSTRAINT %1 CHECK (%2)")
-                               .arg(quotePgIdentifier(truncatedIdentifier(t.targetName + QLatin1Char('_') + check.name)),
-                                    tr.sql);
+                               .arg(checkName(t.targetName + QLatin1Char('_') + check.name), tr.sql);
         }
 
         // A header for the reviewer: where the table comes from and how big it is.

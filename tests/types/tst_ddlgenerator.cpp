@@ -217,6 +217,27 @@ private slots:
         QVERIFY(DdlGenerator::truncatedIdentifier(first).toUtf8().size() <= 63);
     }
 
+    void longCheckNamesNumbered()
+    {
+        const QString base = QString(70, QLatin1Char('e'));
+        SourceTable t;
+        t.name = QStringLiteral("t");
+        t.columns << SourceColumn::fromDefinition(QStringLiteral("id"), QStringLiteral("int(11)"), false)
+                  << SourceColumn::fromDefinition(base + QStringLiteral("1"), QStringLiteral("enum('a')"))
+                  << SourceColumn::fromDefinition(base + QStringLiteral("2"), QStringLiteral("enum('b')"));
+        SourceIndex pk;
+        pk.name = QStringLiteral("PRIMARY");
+        pk.primary = pk.unique = true;
+        pk.columns << QStringLiteral("id");
+        t.primaryKey = pk;
+        const SchemaDdl ddl = DdlGenerator::generate({mapped(t)}, {});
+        const QString create = ddl.preData.first();
+        const QString first = QStringLiteral("t_") + QString(61, QLatin1Char('e'));
+        const QString second = QStringLiteral("t_") + QString(59, QLatin1Char('e')) + QStringLiteral("_2");
+        QVERIFY2(create.contains(QStringLiteral("CONSTRAINT \"%1\" CHECK").arg(first)), qPrintable(create));
+        QVERIFY2(create.contains(QStringLiteral("CONSTRAINT \"%1\" CHECK").arg(second)), qPrintable(create));
+    }
+
     void longTableNamesCollide()
     {
         const QString base = QString(63, QLatin1Char('t'));
