@@ -6,7 +6,7 @@
 // by MySqlConnection: utf8mb4, time_zone +00:00); pgExpr() reads the target
 // column. Both yield SQL NULL for NULL and, for every value the codec writes
 // unchanged or converts, the same bytes as the C++ form
-// (tests/integration/tst_typecorpus.cpp proves it value by value on real
+// (tests/types/tst_typecorpus.cpp proves it value by value on real
 // servers).
 //
 // Not every column can be canonicalised in SQL: JSON (key order and number
