@@ -1,6 +1,7 @@
 #include "cli/CliApp.h"
 
 #include "cli/BackfillCommand.h"
+#include "cli/FlagsCommands.h"
 #include "cli/PlanCommands.h"
 #include "cli/SchemaCommands.h"
 
@@ -30,6 +31,7 @@ const QList<Command> &commands()
          runSchemaCommand},
         {"backfill", "copy tables to the target, resumably, beside live writes",
          runBackfillCommand},
+        {"flags", "show or set the flags the application reads (on the target)", runFlagsCommand},
     };
     return list;
 }
