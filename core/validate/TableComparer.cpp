@@ -1,0 +1,500 @@
+#include "validate/TableComparer.h"
+
+#include "source/MySqlConnection.h"
+#include "source/MySqlStatement.h"
+#include "target/PgConnection.h"
+#include "types/CanonicalSql.h"
+#include "types/SourceValue.h"
+#include "validate/ValidationSql.h"
+
+#include <QCryptographicHash>
+
+#include <pqxx/pqxx>
+
+#include <limits>
+
+namespace switchyard::core {
+
+struct TableComparer::Impl
+{
+    MySqlConnection source;
+    PgConnection target;
+};
+
+namespace {
+
+QByteArray mysqlText(const MySqlValue &v)
+{
+    switch (v.kind()) {
+    case MySqlValue::Kind::Null:
+        return QByteArray();
+    case MySqlValue::Kind::Int:
+        return QByteArray::number(v.toInt64());
+    case MySqlValue::Kind::UInt:
+        return QByteArray::number(v.toUInt64());
+    case MySqlValue::Kind::Double:
+        return QByteArray::number(v.toDouble(), 'g', 17);
+    case MySqlValue::Kind::Bytes:
+        return v.bytes().toByteArray();
+    case MySqlValue::Kind::Time:
+        break;
+    }
+    return QByteArray();
+}
+
+} // namespace
+
+TableComparer::TableComparer(const Plan &plan, const TableMapping &mapping, int lockTimeoutMs,
+                             int statementTimeoutMs)
+    : m_plan(plan)
+    , m_mapping(mapping)
+    , m_schema(plan.target.schema.isEmpty() ? QStringLiteral("public") : plan.target.schema)
+    , m_lockTimeoutMs(lockTimeoutMs)
+    , m_statementTimeoutMs(statementTimeoutMs)
+    , d(std::make_unique<Impl>())
+{
+    const TableSpec *spec = plan.table(mapping.source.name);
+    m_targetTable = spec ? spec->effectiveTargetName() : mapping.targetName;
+    for (int c = 0; c < m_mapping.columns.size(); ++c) {
+        const ColumnMapping &col = m_mapping.columns.at(c);
+        m_codecs << ValueCodec(col, plan.types);
+        if (!CanonicalSql::supported(col))
+            m_clientColumns << c;
+    }
+    for (const QString &k : m_mapping.keyColumns) {
+        for (int c = 0; c < m_mapping.columns.size(); ++c) {
+            if (m_mapping.columns.at(c).source.name == k) {
+                m_keyIndexes << c;
+                m_keyKinds << m_mapping.columns.at(c).canonical;
+            }
+        }
+    }
+}
+
+TableComparer::~TableComparer() = default;
+
+MySqlConnection &TableComparer::source()
+{
+    return d->source;
+}
+
+PgConnection &TableComparer::target()
+{
+    return d->target;
+}
+
+void TableComparer::connect()
+{
+    reconnectSource();
+    reconnectTarget();
+}
+
+void TableComparer::reconnectSource()
+{
+    d->source.open(m_plan.source);
+}
+
+void TableComparer::reconnectTarget()
+{
+    d->target.open(m_plan.target);
+    // The text forms ValueCodec::canonicalTarget() reads, and the bounds on
+    // how long a validation query may wait.
+    d->target.exec(QStringLiteral("SET extra_float_digits = 3"));
+    d->target.exec(QStringLiteral("SET DateStyle = ISO"));
+    d->target.exec(QStringLiteral("SET bytea_output = hex"));
+    d->target.exec(QStringLiteral("SET IntervalStyle = postgres"));
+    d->target.exec(QStringLiteral("SET lock_timeout = %1").arg(m_lockTimeoutMs));
+    d->target.exec(QStringLiteral("SET statement_timeout = %1").arg(m_statementTimeoutMs));
+}
+
+bool TableComparer::rangeCapable() const
+{
+    if (m_keyKinds.isEmpty() || m_keyKinds.size() != m_mapping.keyColumns.size())
+        return false;
+    for (CanonicalKind k : m_keyKinds) {
+        if (k != CanonicalKind::Integer)
+            return false;
+    }
+    return true;
+}
+
+bool TableComparer::keyLookupCapable() const
+{
+    if (m_keyKinds.isEmpty())
+        return false;
+    for (CanonicalKind k : m_keyKinds) {
+        if (k != CanonicalKind::Integer && k != CanonicalKind::Text &&
+            k != CanonicalKind::PaddedText && k != CanonicalKind::Date && k != CanonicalKind::Bytes)
+            return false;
+    }
+    return true;
+}
+
+QStringList TableComparer::clientSideColumns() const
+{
+    QStringList names;
+    for (int c : m_clientColumns)
+        names << m_mapping.columns.at(c).targetName;
+    return names;
+}
+
+QByteArray TableComparer::joinKey(const ValidationKey &key)
+{
+    QByteArray out;
+    for (const QByteArray &p : key.parts)
+        out += QByteArray::number(p.size()) + ':' + p;
+    return out;
+}
+
+namespace {
+
+void bindMySqlKey(MySqlStatement &st, int &index, const ValidationKey &key,
+                  const QList<CanonicalKind> &kinds)
+{
+    for (int i = 0; i < key.parts.size(); ++i) {
+        const QByteArray &p = key.parts.at(i);
+        switch (kinds.value(i, CanonicalKind::Text)) {
+        case CanonicalKind::Integer:
+            // Bound as integers: a string compared with an integer column is
+            // compared as DOUBLE by MySQL, which loses digits above 2^53.
+            if (p.startsWith('-')) {
+                st.bindInt64(index++, p.toLongLong());
+            } else {
+                const quint64 u = p.toULongLong();
+                if (u <= quint64(std::numeric_limits<qint64>::max()))
+                    st.bindInt64(index++, qint64(u));
+                else
+                    st.bindUInt64(index++, u);
+            }
+            break;
+        case CanonicalKind::Bytes:
+            st.bindBytes(index++, QByteArray::fromHex(p));
+            break;
+        default:
+            st.bindText(index++, p);
+            break;
+        }
+    }
+}
+
+void addPgKey(std::vector<std::string> &params, const ValidationKey &key,
+              const QList<CanonicalKind> &kinds)
+{
+    for (int i = 0; i < key.parts.size(); ++i) {
+        if (kinds.value(i, CanonicalKind::Text) == CanonicalKind::Bytes)
+            params.push_back("\\x" + key.parts.at(i).toStdString());
+        else
+            params.push_back(key.parts.at(i).toStdString());
+    }
+}
+
+QStringList taggedExpressions(const TableMapping &m, const TypePolicies &policies, bool mysql)
+{
+    QStringList out;
+    for (const ColumnMapping &c : m.columns) {
+        if (!CanonicalSql::supported(c))
+            continue;
+        out << (mysql ? CanonicalSql::mysqlTaggedExpr(c, policies) : CanonicalSql::pgTaggedExpr(c));
+    }
+    return out;
+}
+
+QList<ValidationKey> rangeBinds(const KeyRange &r)
+{
+    QList<ValidationKey> b;
+    if (r.lower)
+        b << *r.lower;
+    if (r.upper)
+        b << *r.upper;
+    return b;
+}
+
+} // namespace
+
+RowSet TableComparer::readSource(const QString &sql, const QList<ValidationKey> &binds,
+                                 const QStringList &columns)
+{
+    MySqlStatement st(d->source, sql);
+    int index = 0;
+    for (const ValidationKey &k : binds)
+        bindMySqlKey(st, index, k, m_keyKinds);
+    st.execute();
+    RowSet rows;
+    QList<int> positions;
+    for (const QString &name : columns) {
+        for (int c = 0; c < m_mapping.columns.size(); ++c) {
+            if (m_mapping.columns.at(c).source.name == name)
+                positions << c;
+        }
+    }
+    while (st.fetch()) {
+        RowImage row;
+        row.values.resize(m_mapping.columns.size());
+        for (int i = 0; i < positions.size(); ++i)
+            row.values[positions.at(i)] =
+                m_codecs.at(positions.at(i)).canonicalSource(SourceValue::fromMySql(st.value(i)));
+        for (int k : m_keyIndexes)
+            row.key.parts << row.values.at(k).value_or(QByteArray());
+        rows.insert(joinKey(row.key), row);
+    }
+    return rows;
+}
+
+RowSet TableComparer::readTarget(const QString &sql, const QList<ValidationKey> &binds,
+                                 const QStringList &columns)
+{
+    QList<int> positions;
+    for (const QString &name : columns) {
+        for (int c = 0; c < m_mapping.columns.size(); ++c) {
+            if (m_mapping.columns.at(c).targetName == name)
+                positions << c;
+        }
+    }
+    std::vector<std::string> params;
+    for (const ValidationKey &k : binds)
+        addPgKey(params, k, m_keyKinds);
+    return d->target.run(QStringLiteral("validation read of %1").arg(m_targetTable), [&] {
+        pqxx::work tx(d->target.connection());
+        const pqxx::result r = tx.exec_params(sql.toStdString(), pqxx::prepare::make_dynamic_params(params));
+        RowSet rows;
+        for (const auto &dbRow : r) {
+            RowImage row;
+            row.values.resize(m_mapping.columns.size());
+            for (int i = 0; i < positions.size(); ++i) {
+                std::optional<QByteArray> text;
+                if (!dbRow[i].is_null())
+                    text = QByteArray(dbRow[i].c_str(), int(dbRow[i].size()));
+                row.values[positions.at(i)] = m_codecs.at(positions.at(i)).canonicalTarget(text);
+            }
+            for (int k : m_keyIndexes)
+                row.key.parts << row.values.at(k).value_or(QByteArray());
+            rows.insert(joinKey(row.key), row);
+        }
+        tx.commit();
+        return rows;
+    });
+}
+
+QByteArray TableComparer::clientXor(const RowSet &rows) const
+{
+    QByteArray acc(16, '\0');
+    for (const RowImage &row : rows) {
+        QByteArray text = joinKey(row.key);
+        for (int c : m_clientColumns) {
+            const CanonicalValue &v = row.values.at(c);
+            text += v ? QByteArray::number(v->size()) + ':' + *v : QByteArray("N");
+        }
+        const QByteArray h = QCryptographicHash::hash(text, QCryptographicHash::Md5);
+        for (int i = 0; i < 16; ++i)
+            acc[i] = char(acc.at(i) ^ h.at(i));
+    }
+    return acc;
+}
+
+TableComparer::Digest TableComparer::sourceDigest(const KeyRange &range)
+{
+    Digest dg;
+    const QStringList keys = m_mapping.keyColumns;
+    MySqlStatement st(d->source,
+                      ValidationSql::mysqlChecksum(m_plan.source.database, m_mapping.source.name,
+                                                   taggedExpressions(m_mapping, m_plan.types, true),
+                                                   keys, range.lower.has_value(), range.upper.has_value()));
+    int index = 0;
+    for (const ValidationKey &k : rangeBinds(range))
+        bindMySqlKey(st, index, k, m_keyKinds);
+    st.execute();
+    if (st.fetch()) {
+        dg.rows = mysqlText(st.value(0)).toLongLong();
+        QByteArrayList sums;
+        for (int i = 1; i <= 4; ++i)
+            sums << mysqlText(st.value(i));
+        dg.sums = sums.join(',');
+        while (st.fetch()) {
+        }
+    }
+    if (!m_clientColumns.isEmpty()) {
+        QStringList cols = keys;
+        for (int c : m_clientColumns)
+            cols << m_mapping.columns.at(c).source.name;
+        dg.clientXor = clientXor(readSource(
+            ValidationSql::mysqlSelectRange(m_plan.source.database, m_mapping.source.name, cols, keys,
+                                            range.lower.has_value(), range.upper.has_value()),
+            rangeBinds(range), cols));
+    }
+    return dg;
+}
+
+TableComparer::Digest TableComparer::targetDigest(const KeyRange &range)
+{
+    Digest dg;
+    QStringList keys;
+    for (int k : m_keyIndexes)
+        keys << m_mapping.columns.at(k).targetName;
+    std::vector<std::string> params;
+    for (const ValidationKey &k : rangeBinds(range))
+        addPgKey(params, k, m_keyKinds);
+    const QString sql = ValidationSql::pgChecksum(m_schema, m_targetTable,
+                                                  taggedExpressions(m_mapping, m_plan.types, false),
+                                                  keys, range.lower.has_value(), range.upper.has_value());
+    d->target.run(QStringLiteral("validation checksum of %1").arg(m_targetTable), [&] {
+        pqxx::work tx(d->target.connection());
+        const pqxx::result r = tx.exec_params(sql.toStdString(), pqxx::prepare::make_dynamic_params(params));
+        dg.rows = QByteArray(r[0][0].c_str()).toLongLong();
+        QByteArrayList sums;
+        for (int i = 1; i <= 4; ++i)
+            sums << QByteArray(r[0][i].c_str());
+        dg.sums = sums.join(',');
+        tx.commit();
+    });
+    if (!m_clientColumns.isEmpty()) {
+        QStringList cols = keys;
+        for (int c : m_clientColumns)
+            cols << m_mapping.columns.at(c).targetName;
+        dg.clientXor = clientXor(readTarget(
+            ValidationSql::pgSelectRange(m_schema, m_targetTable, cols, keys, range.lower.has_value(),
+                                         range.upper.has_value()),
+            rangeBinds(range), cols));
+    }
+    return dg;
+}
+
+qint64 TableComparer::sourceCount()
+{
+    return d->source
+        .query(QStringLiteral("SELECT COUNT(*) FROM ") +
+               quoteMySqlQualifiedName(m_plan.source.database, m_mapping.source.name))
+        .scalar()
+        .toLongLong();
+}
+
+qint64 TableComparer::targetCount()
+{
+    return d->target.query(QStringLiteral("SELECT count(*) FROM ") + quotePgQualifiedName(m_schema, m_targetTable))
+        .scalar()
+        .toLongLong();
+}
+
+RowSet TableComparer::sourceRows(const KeyRange &range)
+{
+    QStringList cols;
+    for (const ColumnMapping &c : m_mapping.columns)
+        cols << c.source.name;
+    return readSource(ValidationSql::mysqlSelectRange(m_plan.source.database, m_mapping.source.name, cols,
+                                                      m_mapping.keyColumns, range.lower.has_value(),
+                                                      range.upper.has_value()),
+                      rangeBinds(range), cols);
+}
+
+RowSet TableComparer::targetRows(const KeyRange &range)
+{
+    QStringList cols, keys;
+    for (const ColumnMapping &c : m_mapping.columns)
+        cols << c.targetName;
+    for (int k : m_keyIndexes)
+        keys << m_mapping.columns.at(k).targetName;
+    return readTarget(ValidationSql::pgSelectRange(m_schema, m_targetTable, cols, keys,
+                                                   range.lower.has_value(), range.upper.has_value()),
+                      rangeBinds(range), cols);
+}
+
+std::optional<RowImage> TableComparer::sourceRow(const ValidationKey &key)
+{
+    QStringList cols;
+    for (const ColumnMapping &c : m_mapping.columns)
+        cols << c.source.name;
+    const RowSet rows = readSource(
+        ValidationSql::mysqlSelectKey(m_plan.source.database, m_mapping.source.name, cols, m_mapping.keyColumns),
+        {key}, cols);
+    // A case-insensitive collation may return a row whose key differs in
+    // case: only the canonical key itself counts.
+    const auto it = rows.find(joinKey(key));
+    return it == rows.end() ? std::nullopt : std::optional<RowImage>(*it);
+}
+
+std::optional<RowImage> TableComparer::targetRow(const ValidationKey &key)
+{
+    QStringList cols, keys;
+    for (const ColumnMapping &c : m_mapping.columns)
+        cols << c.targetName;
+    for (int k : m_keyIndexes)
+        keys << m_mapping.columns.at(k).targetName;
+    const RowSet rows = readTarget(ValidationSql::pgSelectKey(m_schema, m_targetTable, cols, keys), {key}, cols);
+    const auto it = rows.find(joinKey(key));
+    return it == rows.end() ? std::nullopt : std::optional<RowImage>(*it);
+}
+
+std::optional<ValidationKey> TableComparer::sourceKeyAt(const KeyRange &range, qint64 offset)
+{
+    MySqlStatement st(d->source, ValidationSql::mysqlKeyAt(m_plan.source.database, m_mapping.source.name,
+                                                           m_mapping.keyColumns, range.lower.has_value(),
+                                                           range.upper.has_value()));
+    int index = 0;
+    for (const ValidationKey &k : rangeBinds(range))
+        bindMySqlKey(st, index, k, m_keyKinds);
+    st.bindInt64(index, offset);
+    st.execute();
+    std::optional<ValidationKey> key;
+    while (st.fetch()) {
+        ValidationKey k;
+        for (int i = 0; i < m_keyIndexes.size(); ++i)
+            k.parts << m_codecs.at(m_keyIndexes.at(i))
+                           .canonicalSource(SourceValue::fromMySql(st.value(i)))
+                           .value_or(QByteArray());
+        key = k;
+    }
+    return key;
+}
+
+std::optional<ValidationKey> TableComparer::targetKeyAt(const KeyRange &range, qint64 offset)
+{
+    QStringList keys;
+    for (int k : m_keyIndexes)
+        keys << m_mapping.columns.at(k).targetName;
+    std::vector<std::string> params;
+    for (const ValidationKey &k : rangeBinds(range))
+        addPgKey(params, k, m_keyKinds);
+    params.push_back(std::to_string(offset));
+    const QString sql = ValidationSql::pgKeyAt(m_schema, m_targetTable, keys, range.lower.has_value(),
+                                               range.upper.has_value());
+    return d->target.run(QStringLiteral("validation bisection of %1").arg(m_targetTable), [&] {
+        pqxx::work tx(d->target.connection());
+        const pqxx::result r = tx.exec_params(sql.toStdString(), pqxx::prepare::make_dynamic_params(params));
+        tx.commit();
+        if (r.empty())
+            return std::optional<ValidationKey>();
+        ValidationKey k;
+        for (int i = 0; i < m_keyIndexes.size(); ++i)
+            k.parts << m_codecs.at(m_keyIndexes.at(i))
+                           .canonicalTarget(QByteArray(r[0][i].c_str(), int(r[0][i].size())))
+                           .value_or(QByteArray());
+        return std::optional<ValidationKey>(k);
+    });
+}
+
+std::optional<std::pair<qint64, qint64>> TableComparer::sourceMinMax()
+{
+    const QueryResult r = d->source.query(
+        ValidationSql::mysqlMinMax(m_plan.source.database, m_mapping.source.name, m_mapping.keyColumns.first()));
+    if (r.isEmpty() || !r.rows.first().value(0) || !r.rows.first().value(1))
+        return std::nullopt;
+    return std::make_pair(r.text(0, 0).toLongLong(), r.text(0, 1).toLongLong());
+}
+
+std::optional<ValidationKey> TableComparer::sourceSeek(qint64 value)
+{
+    MySqlStatement st(d->source, ValidationSql::mysqlSeek(m_plan.source.database, m_mapping.source.name,
+                                                          m_mapping.keyColumns.first()));
+    st.bindInt64(0, value);
+    st.execute();
+    std::optional<ValidationKey> key;
+    while (st.fetch()) {
+        ValidationKey k;
+        k.parts << m_codecs.at(m_keyIndexes.first())
+                       .canonicalSource(SourceValue::fromMySql(st.value(0)))
+                       .value_or(QByteArray());
+        key = k;
+    }
+    return key;
+}
+
+} // namespace switchyard::core

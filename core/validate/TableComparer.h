@@ -1,0 +1,114 @@
+#pragma once
+// TableComparer: one table's two sides, read for validation. Owns one
+// MySQL/MariaDB and one PostgreSQL connection (opened by connect()) and knows
+// the table's mapping, so it can
+//   - checksum a key range inside each database (ValidationSql),
+//   - fold the columns CanonicalSql cannot canonicalise in SQL (JSON, …)
+//     into the chunk digest on the client,
+//   - read the rows of a range, or of one key, in canonical form
+//     (ValueCodec::canonicalSource / canonicalTarget, the same oracle the
+//     backfill tests use),
+//   - find chunk boundaries and bisection points (the key at a position of a
+//     range), and random sample keys.
+//
+// Key ranges are only used when every key column has the Integer canonical
+// kind (rangeCapable()): MySQL and PostgreSQL order integers identically, so
+// one predicate selects the same rows on both sides. Rows by key
+// (sourceRow/targetRow) work for keys of kind Integer, Text, PaddedText,
+// Date and Bytes.
+//
+// Not thread-safe: one per job thread. Errors are DbException from the
+// drivers, untouched, so the job can tell retryable from fatal.
+
+#include "plan/Plan.h"
+#include "types/TypeMapping.h"
+#include "types/ValueCodec.h"
+#include "validate/ValidationTypes.h"
+
+#include <memory>
+
+namespace switchyard::core {
+
+class MySqlConnection;
+class PgConnection;
+
+class TableComparer
+{
+public:
+    struct Digest
+    {
+        qint64 rows = 0;
+        QByteArray sums;      // "<q1>,<q2>,<q3>,<q4>" from the database
+        QByteArray clientXor; // XOR of per-row MD5s of the client-side columns (empty when none)
+        friend bool operator==(const Digest &a, const Digest &b)
+        {
+            return a.rows == b.rows && a.sums == b.sums && a.clientXor == b.clientXor;
+        }
+        friend bool operator!=(const Digest &a, const Digest &b) { return !(a == b); }
+    };
+
+    /// `lockTimeoutMs` / `statementTimeoutMs` (0: server default) bound how
+    /// long a validation query may wait on the target; a query that times
+    /// out makes its chunk unchecked, never a pass.
+    TableComparer(const Plan &plan, const TableMapping &mapping, int lockTimeoutMs, int statementTimeoutMs);
+    ~TableComparer();
+
+    void connect();
+    void reconnectSource();
+    void reconnectTarget();
+
+    const TableMapping &mapping() const { return m_mapping; }
+    bool rangeCapable() const;
+    bool keyLookupCapable() const;
+    /// Columns compared on the client, not in the SQL checksum.
+    QStringList clientSideColumns() const;
+    QList<CanonicalKind> keyKinds() const { return m_keyKinds; }
+
+    Digest sourceDigest(const KeyRange &range);
+    Digest targetDigest(const KeyRange &range);
+    qint64 sourceCount();
+    qint64 targetCount();
+
+    RowSet sourceRows(const KeyRange &range);
+    RowSet targetRows(const KeyRange &range);
+    std::optional<RowImage> sourceRow(const ValidationKey &key);
+    std::optional<RowImage> targetRow(const ValidationKey &key);
+
+    /// The key at 0-based `offset` within `range` in key order, on the source
+    /// or the target; nullopt past the end.
+    std::optional<ValidationKey> sourceKeyAt(const KeyRange &range, qint64 offset);
+    std::optional<ValidationKey> targetKeyAt(const KeyRange &range, qint64 offset);
+
+    /// Single integer key only: MIN/MAX on the source, and the first source
+    /// key >= value.
+    std::optional<std::pair<qint64, qint64>> sourceMinMax();
+    std::optional<ValidationKey> sourceSeek(qint64 value);
+
+    /// Joined canonical key, the RowSet index.
+    static QByteArray joinKey(const ValidationKey &key);
+
+    MySqlConnection &source();
+    PgConnection &target();
+    QString targetSchema() const { return m_schema; }
+    QString targetTable() const { return m_targetTable; }
+
+private:
+    struct Impl;
+    RowSet readSource(const QString &sql, const QList<ValidationKey> &binds, const QStringList &columns);
+    RowSet readTarget(const QString &sql, const QList<ValidationKey> &binds, const QStringList &columns);
+    QByteArray clientXor(const RowSet &rows) const;
+
+    Plan m_plan;
+    TableMapping m_mapping;
+    QString m_schema;
+    QString m_targetTable;
+    int m_lockTimeoutMs;
+    int m_statementTimeoutMs;
+    QList<ValueCodec> m_codecs;
+    QList<int> m_keyIndexes;      // key columns' positions in m_mapping.columns
+    QList<CanonicalKind> m_keyKinds;
+    QList<int> m_clientColumns;   // positions of columns not canonicalised in SQL
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace switchyard::core

@@ -1,0 +1,698 @@
+#include "validate/ValidationJob.h"
+
+#include "backfill/ProgressMeter.h"
+#include "common/DbError.h"
+#include "source/MySqlConnection.h"
+#include "source/SchemaIntrospector.h"
+#include "store/ControlStore.h"
+#include "store/StoreError.h"
+#include "types/TypeMapping.h"
+#include "validate/TableComparer.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+#include <QSysInfo>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+namespace switchyard::core {
+
+namespace {
+
+struct JobError : std::runtime_error
+{
+    using std::runtime_error::runtime_error;
+};
+
+// A chunk query failed for good: the chunk is unchecked.
+struct ChunkError : std::runtime_error
+{
+    using std::runtime_error::runtime_error;
+};
+
+} // namespace
+
+std::optional<ValidationJob::Mode> ValidationJob::modeFromName(const QString &name)
+{
+    for (Mode m : {Mode::Count, Mode::Sample, Mode::Checksum, Mode::Full}) {
+        if (JobSpec::modeName(m) == name)
+            return m;
+    }
+    return std::nullopt;
+}
+
+struct ValidationJob::Impl
+{
+    std::unique_ptr<ControlStore> store;
+    std::unique_ptr<TableComparer> cmp;
+    TableMapping mapping;
+    qint64 jobId = 0;
+    std::optional<ValidationKey> after; // upper key of the last finished chunk
+    QList<UncheckedChunk> unchecked;
+    qint64 rows = 0;
+    qint64 chunks = 0;
+    qint64 resolved = 0;
+    QHash<QString, qint64> known; // keyJson → id of open / in-flight records
+    ValidationProgress progress;
+    ProgressMeter meter;
+    QElapsedTimer sinceMetrics;
+};
+
+ValidationJob::ValidationJob(const Plan &plan, const QString &table, const ControlStoreLocation &store,
+                             qint64 runId, Options options)
+    : m_plan(plan)
+    , m_table(table)
+    , m_store(store)
+    , m_runId(runId)
+    , m_options(std::move(options))
+{
+}
+
+ValidationJob::~ValidationJob() = default;
+
+void ValidationJob::pause()
+{
+    m_paused = true;
+}
+
+void ValidationJob::resume()
+{
+    {
+        std::lock_guard lock(m_pauseMutex);
+        m_paused = false;
+    }
+    m_pauseWake.notify_all();
+}
+
+void ValidationJob::cancel()
+{
+    m_cancel = true;
+    m_pauseWake.notify_all();
+}
+
+bool ValidationJob::waitWhilePaused()
+{
+    std::unique_lock lock(m_pauseMutex);
+    m_pauseWake.wait(lock, [this] { return !m_paused || m_cancel; });
+    return !m_cancel;
+}
+
+bool ValidationJob::sleepInterruptibly(std::chrono::milliseconds d)
+{
+    std::unique_lock lock(m_pauseMutex);
+    return !m_pauseWake.wait_for(lock, d, [this] { return m_cancel.load(); });
+}
+
+namespace {
+
+QJsonValue keyJsonValue(const std::optional<ValidationKey> &k, const QList<CanonicalKind> &kinds)
+{
+    if (!k)
+        return QJsonValue(QJsonValue::Null);
+    return QJsonValue(k->toJson(kinds)); // kept as text: integers may exceed 2^53
+}
+
+std::optional<ValidationKey> keyFromJsonValue(const QJsonValue &v)
+{
+    if (!v.isString())
+        return std::nullopt;
+    return ValidationKey::fromJson(v.toString());
+}
+
+} // namespace
+
+ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
+{
+    Impl s;
+    Result result;
+    result.mode = modeName(m_options.mode);
+    s.progress.table = m_table;
+    s.progress.mode = result.mode;
+    const TableSpec *spec = m_plan.table(m_table);
+
+    auto report = [&](ValidationState state, bool force) {
+        s.progress.state = state;
+        if (!onProgress || !s.meter.sampleDue(force))
+            return;
+        s.progress.rowsPerSecond = s.meter.rate();
+        s.progress.chunksDone = s.chunks;
+        s.progress.rowsChecked = s.rows;
+        s.progress.unchecked = s.unchecked.size();
+        s.progress.cursor = s.after ? s.after->display() : QString();
+        s.progress.atMs = QDateTime::currentMSecsSinceEpoch();
+        onProgress(s.progress);
+    };
+    auto audit = [&](const QString &action, const QString &reason) {
+        AuditEntry e;
+        e.runId = m_runId;
+        e.operatorName = m_options.operatorName;
+        e.action = action;
+        e.target = QStringLiteral("table:") + m_table;
+        e.reason = reason;
+        e.detailsJson = QStringLiteral("{\"job\":%1,\"mode\":\"%2\"}").arg(s.jobId).arg(result.mode);
+        s.store->audit().appendAudit(e);
+    };
+    auto summaryJson = [&](bool done, const QString &verdict) {
+        QJsonObject o;
+        o.insert(QStringLiteral("v"), 1);
+        o.insert(QStringLiteral("mode"), result.mode);
+        o.insert(QStringLiteral("after"), keyJsonValue(s.after, s.cmp ? s.cmp->keyKinds() : QList<CanonicalKind>()));
+        o.insert(QStringLiteral("done"), done);
+        o.insert(QStringLiteral("rows"), double(s.rows));
+        o.insert(QStringLiteral("chunks"), double(s.chunks));
+        QJsonArray un;
+        for (const UncheckedChunk &u : std::as_const(s.unchecked)) {
+            QJsonObject c;
+            const auto kinds = s.cmp ? s.cmp->keyKinds() : QList<CanonicalKind>();
+            c.insert(QStringLiteral("lower"), keyJsonValue(u.range.lower, kinds));
+            c.insert(QStringLiteral("upper"), keyJsonValue(u.range.upper, kinds));
+            c.insert(QStringLiteral("error"), u.error);
+            un.append(c);
+        }
+        o.insert(QStringLiteral("unchecked"), un);
+        if (!verdict.isEmpty())
+            o.insert(QStringLiteral("verdict"), verdict);
+        if (result.sourceRows >= 0) {
+            o.insert(QStringLiteral("source_rows"), double(result.sourceRows));
+            o.insert(QStringLiteral("target_rows"), double(result.targetRows));
+        }
+        if (!result.statement.isEmpty())
+            o.insert(QStringLiteral("statement"), result.statement);
+        return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+    };
+    auto saveCheckpoint = [&](bool done, const QString &verdict) {
+        Checkpoint cp;
+        cp.lastKeyJson = summaryJson(done, verdict);
+        cp.rowsDone = s.rows;
+        cp.batchesDone = s.chunks;
+        s.store->jobs().saveCheckpoint(s.jobId, cp);
+    };
+    auto fail = [&](const QString &message, bool retryable) {
+        result.state = ValidationState::Failed;
+        result.error = message;
+        s.progress.lastError = message;
+        report(ValidationState::Failed, true);
+        if (s.store && s.jobId > 0) {
+            try {
+                s.store->jobs().setJobState(s.jobId, {JobState::Failed, message, retryable, {}, {}, {}});
+                audit(QStringLiteral("validate.failed"), message);
+            } catch (const std::exception &) {
+            }
+        }
+        return result;
+    };
+    auto backoff = [&](int attempt) {
+        return std::min(m_options.maxBackoff, m_options.initialBackoff * (1 << std::min(attempt, 10)));
+    };
+
+    if (!spec)
+        return fail(QStringLiteral("table '%1' is not in the plan").arg(m_table), false);
+    report(ValidationState::Starting, true);
+
+    // --- Set up: store, job, checkpoint, mapping, connections.
+    int attempt = 0;
+    for (;;) {
+        try {
+            if (!s.store)
+                s.store = std::make_unique<ControlStore>(ControlStore::open(m_store));
+            MySqlConnection conn;
+            conn.open(m_plan.source);
+            const SourceTable table = SchemaIntrospector(conn).table(m_plan.source.database, spec->name);
+            conn.close();
+            s.mapping = TypeMapper::mapTable(table, *spec, m_plan.types);
+            if (s.mapping.hasErrors()) {
+                QStringList problems;
+                for (const SchemaWarning &w : s.mapping.warnings) {
+                    if (w.severity == SchemaWarning::Severity::Error)
+                        problems << w.toString();
+                }
+                throw JobError(problems.join(QLatin1Char('\n')).toStdString());
+            }
+            if (s.mapping.keyColumns.isEmpty())
+                throw JobError(QStringLiteral("table '%1' has no primary key: Switchyard compares rows by "
+                                              "key. Add a primary key, or name a unique NOT NULL key in "
+                                              "the plan (tables: - name: %1, key: [col, …])")
+                                   .arg(m_table)
+                                   .toStdString());
+            s.cmp = std::make_unique<TableComparer>(m_plan, s.mapping, m_options.lockTimeoutMs,
+                                                    m_options.statementTimeoutMs);
+            s.cmp->connect();
+            s.progress.rowsEstimated = std::max<qint64>(table.approxRows, 0);
+
+            if (s.jobId == 0) {
+                // Resume the newest unfinished job of the same mode; otherwise start afresh.
+                const auto existing = s.store->jobs().latestJob(m_runId, JobSpec::Kind::Validate, m_table);
+                if (existing && existing->state != JobState::Completed) {
+                    const auto cp = s.store->jobs().loadCheckpoint(existing->id);
+                    const QJsonObject o = cp ? QJsonDocument::fromJson(cp->lastKeyJson.toUtf8()).object()
+                                             : QJsonObject();
+                    if (o.value(QStringLiteral("mode")).toString() == result.mode &&
+                        !o.value(QStringLiteral("done")).toBool()) {
+                        s.jobId = existing->id;
+                        s.after = keyFromJsonValue(o.value(QStringLiteral("after")));
+                        s.rows = qint64(o.value(QStringLiteral("rows")).toDouble());
+                        s.chunks = qint64(o.value(QStringLiteral("chunks")).toDouble());
+                        for (const QJsonValue &v : o.value(QStringLiteral("unchecked")).toArray()) {
+                            const QJsonObject c = v.toObject();
+                            s.unchecked << UncheckedChunk{{keyFromJsonValue(c.value(QStringLiteral("lower"))),
+                                                           keyFromJsonValue(c.value(QStringLiteral("upper")))},
+                                                          c.value(QStringLiteral("error")).toString()};
+                        }
+                        result.resumed = s.chunks > 0;
+                    }
+                }
+                if (s.jobId == 0) {
+                    QJsonObject params;
+                    params.insert(QStringLiteral("mode"), result.mode);
+                    s.jobId = s.store->jobs()
+                                  .createJob({m_runId, JobSpec::Kind::Validate, m_table,
+                                              QString::fromUtf8(QJsonDocument(params).toJson(QJsonDocument::Compact))})
+                                  .id;
+                }
+                result.jobId = s.jobId;
+            }
+            s.store->jobs().setJobState(s.jobId, {JobState::Running, {}, false, {}, QSysInfo::machineHostName(), {}});
+            audit(QStringLiteral("validate.start"),
+                  result.resumed ? QStringLiteral("resuming after key %1").arg(s.after ? s.after->display() : QString())
+                                 : QStringLiteral("from the beginning"));
+            break;
+        } catch (const JobError &e) {
+            return fail(QString::fromUtf8(e.what()), false);
+        } catch (const DbException &e) {
+            if (!e.error().isRetryable() || ++attempt > m_options.maxAttempts)
+                return fail(e.error().toString(), e.error().isRetryable());
+            s.progress.lastError = e.error().toString();
+        } catch (const StoreException &e) {
+            if (!e.error().isRetryable() || ++attempt > m_options.maxAttempts)
+                return fail(e.error().toString(), e.error().isRetryable());
+            s.progress.lastError = e.error().toString();
+        } catch (const std::exception &e) {
+            return fail(QString::fromUtf8(e.what()), false);
+        }
+        if (!sleepInterruptibly(backoff(attempt)))
+            break;
+    }
+    if (m_cancel) {
+        result.state = ValidationState::Cancelled;
+        return result;
+    }
+
+    const QList<CanonicalKind> kinds = s.cmp->keyKinds();
+
+    // Runs `fn` (a chunk's queries) with retries; throws ChunkError when the
+    // chunk cannot be checked.
+    auto withRetries = [&](const std::function<void()> &fn) {
+        int tries = 0;
+        for (;;) {
+            try {
+                fn();
+                return;
+            } catch (const DbException &e) {
+                const DbError &err = e.error();
+                s.progress.lastError = err.toString();
+                if (!err.isRetryable() || ++tries > m_options.maxAttempts)
+                    throw ChunkError(err.toString().toStdString());
+                report(ValidationState::Running, true);
+                if (!sleepInterruptibly(backoff(tries)))
+                    throw ChunkError("cancelled");
+                try {
+                    if (err.needsReconnect()) {
+                        if (err.engine == DbError::Engine::MySQL)
+                            s.cmp->reconnectSource();
+                        else
+                            s.cmp->reconnectTarget();
+                    }
+                } catch (const std::exception &) {
+                    // Still down: the next try fails and backs off again.
+                }
+            }
+        }
+    };
+
+    // Observes one key on both sides now: the difference, or nullopt when equal.
+    auto observe = [&](const ValidationKey &key) {
+        std::optional<RowDifference> d;
+        withRetries([&] {
+            RowSet src, dst;
+            if (auto r = s.cmp->sourceRow(key))
+                src.insert(TableComparer::joinKey(key), *r);
+            if (auto r = s.cmp->targetRow(key))
+                dst.insert(TableComparer::joinKey(key), *r);
+            const QList<RowDifference> diffs = diffRows(src, dst, s.mapping);
+            d = diffs.isEmpty() ? std::nullopt : std::optional<RowDifference>(diffs.first());
+        });
+        return d;
+    };
+    auto record = [&](const RowDifference &d, MismatchStatus status) {
+        MismatchRecord m;
+        m.runId = m_runId;
+        m.tableName = m_table;
+        m.keyJson = d.key.toJson(kinds);
+        m.kind = d.kind;
+        m.differingColumns = d.columns;
+        m.sourceRowJson = rowImageJson(d.source, s.mapping);
+        m.targetRowJson = rowImageJson(d.target, s.mapping);
+        m.status = status;
+        const MismatchRecord stored = s.store->mismatches().upsertMismatch(m);
+        if (stored.status == MismatchStatus::Open || stored.status == MismatchStatus::InFlight)
+            s.known.insert(m.keyJson, stored.id);
+    };
+    auto resolve = [&](const ValidationKey &key) {
+        const QString json = key.toJson(kinds);
+        const auto it = s.known.find(json);
+        if (it == s.known.end())
+            return;
+        s.store->mismatches().setMismatchStatus(*it, MismatchStatus::ResolvedOnRecheck,
+                                                QStringLiteral("equal on recheck"));
+        s.known.erase(it);
+        ++s.resolved;
+    };
+    // The recheck protocol (header comment). Throws ChunkError when a re-read fails.
+    auto confirm = [&](const RowDifference &first) {
+        if (m_hook)
+            m_hook(Hook::BeforeRecheck, s.chunks + 1);
+        if (!sleepInterruptibly(m_options.recheckDelay))
+            return;
+        const auto again = observe(first.key);
+        if (!again) {
+            resolve(first.key);
+            return;
+        }
+        if (again->sameAs(first)) {
+            record(*again, MismatchStatus::Open);
+            return;
+        }
+        record(*again, MismatchStatus::InFlight);
+        if (!sleepInterruptibly(m_options.recheckDelay))
+            return;
+        const auto last = observe(first.key);
+        if (!last)
+            resolve(first.key);
+        else
+            record(*last, last->sameAs(*again) ? MismatchStatus::Open : MismatchStatus::InFlight);
+    };
+
+    // Known open / in-flight records of this table, re-read: at the start of
+    // a fresh job (drift repaired since, rows that settled) they may resolve.
+    auto recheckKnown = [&](bool inFlightOnly) {
+        QList<MismatchRecord> list;
+        for (MismatchStatus st : {MismatchStatus::Open, MismatchStatus::InFlight}) {
+            if (inFlightOnly && st == MismatchStatus::Open)
+                continue;
+            MismatchFilter f;
+            f.table = m_table;
+            f.status = st;
+            for (int offset = 0;; offset += 500) {
+                const QList<MismatchRecord> page = s.store->mismatches().mismatches(m_runId, f, offset, 500);
+                list += page;
+                if (page.size() < 500)
+                    break;
+            }
+        }
+        for (const MismatchRecord &m : std::as_const(list)) {
+            s.known.insert(m.keyJson, m.id);
+            const auto key = ValidationKey::fromJson(m.keyJson);
+            if (!key || m_cancel)
+                continue;
+            try {
+                const auto d = observe(*key);
+                if (!d)
+                    resolve(*key);
+                else if (m.status == MismatchStatus::InFlight)
+                    confirm(*d);
+            } catch (const ChunkError &) {
+                // Left as it is: still counted against the verdict.
+            }
+        }
+    };
+
+    auto appendMetrics = [&](bool force) {
+        if (!force && s.sinceMetrics.isValid() && s.sinceMetrics.elapsed() < 1000)
+            return;
+        s.sinceMetrics.restart();
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        MismatchFilter f;
+        f.table = m_table;
+        f.status = MismatchStatus::Open;
+        s.progress.open = s.store->mismatches().countMismatches(m_runId, f);
+        s.store->metrics().appendSamples({{m_runId, QStringLiteral("validate.rows_per_second:") + m_table, now, s.meter.rate(), 0},
+                                          {m_runId, QStringLiteral("validate.chunks_done:") + m_table, now, double(s.chunks), 0},
+                                          {m_runId, QStringLiteral("mismatches.open:") + m_table, now, double(s.progress.open), 0}});
+    };
+
+    try {
+        if (!result.resumed)
+            recheckKnown(false);
+        report(ValidationState::Running, true);
+        s.meter.reset();
+
+        const Mode mode = m_options.mode;
+        if (mode == Mode::Count) {
+            withRetries([&] {
+                result.sourceRows = s.cmp->sourceCount();
+                result.targetRows = s.cmp->targetCount();
+            });
+            s.rows = result.sourceRows;
+            result.statement = QStringLiteral("row counts: source %1, target %2 (a count proves only the number "
+                                              "of rows, not their contents)")
+                                   .arg(result.sourceRows)
+                                   .arg(result.targetRows);
+        } else if (!s.cmp->rangeCapable() ||
+                   (mode == Mode::Sample && s.mapping.keyColumns.size() != 1)) {
+            s.unchecked << UncheckedChunk{{}, QStringLiteral("the key (%1) is not made of integer columns: "
+                                                             "%2 validation of this key type is not "
+                                                             "implemented yet; the table is unchecked")
+                                                  .arg(s.mapping.keyColumns.join(QStringLiteral(", ")), result.mode)};
+        } else if (mode == Mode::Sample) {
+            std::optional<std::pair<qint64, qint64>> range;
+            withRetries([&] {
+                range = s.cmp->sourceMinMax();
+                result.sourceRows = s.cmp->sourceCount();
+                result.targetRows = s.cmp->targetCount();
+            });
+            quint64 seed = m_options.seed;
+            if (seed == 0)
+                seed = std::random_device{}();
+            std::mt19937_64 rng(seed);
+            QSet<QByteArray> seen;
+            QList<RowDifference> diffs;
+            if (range) {
+                std::uniform_int_distribution<qint64> pick(range->first, range->second);
+                for (int i = 0; i < m_options.sampleSize && !m_cancel; ++i) {
+                    try {
+                        std::optional<ValidationKey> key;
+                        const qint64 v = pick(rng);
+                        withRetries([&] { key = s.cmp->sourceSeek(v); });
+                        if (!key || seen.contains(TableComparer::joinKey(*key)))
+                            continue;
+                        seen.insert(TableComparer::joinKey(*key));
+                        if (const auto d = observe(*key))
+                            diffs << *d;
+                        s.rows = seen.size();
+                        s.meter.add(1);
+                        report(ValidationState::Running, false);
+                    } catch (const ChunkError &e) {
+                        s.unchecked << UncheckedChunk{{}, QString::fromUtf8(e.what())};
+                        break;
+                    }
+                }
+            }
+            report(ValidationState::Rechecking, true);
+            for (const RowDifference &d : std::as_const(diffs)) {
+                try {
+                    confirm(d);
+                } catch (const ChunkError &e) {
+                    s.unchecked << UncheckedChunk{{d.key, d.key}, QString::fromUtf8(e.what())};
+                }
+            }
+            const qint64 n = seen.size();
+            const double bound = n > 0 ? 1.0 - std::pow(0.05, 1.0 / double(n)) : 1.0;
+            result.statement = QStringLiteral("%1 distinct rows sampled by random key seeks, %2 differing; "
+                                              "if none differ, fewer than %3% of the rows differ with 95% "
+                                              "confidence (rows after large key gaps are sampled more often)")
+                                   .arg(n)
+                                   .arg(diffs.size())
+                                   .arg(100.0 * bound, 0, 'g', 3);
+            s.rows = n;
+        } else {
+            // Chunks over the source key order, resumable after s.after.
+            const int initialChunk = m_options.chunkRows > 0
+                                         ? m_options.chunkRows
+                                         : int(std::clamp<qint64>(s.progress.rowsEstimated / 50, 1000, 10000));
+            int chunkRows = initialChunk;
+            bool done = false;
+            while (!done) {
+                if (m_cancel)
+                    break;
+                if (m_paused) {
+                    report(ValidationState::Running, true);
+                    if (!waitWhilePaused())
+                        break;
+                }
+                KeyRange range;
+                range.lower = s.after;
+                QElapsedTimer timer;
+                timer.start();
+                try {
+                    withRetries([&] {
+                        range.upper = s.cmp->sourceKeyAt({s.after, std::nullopt}, chunkRows - 1);
+                    });
+                } catch (const ChunkError &e) {
+                    // No boundary: the rest of the table cannot be walked.
+                    s.unchecked << UncheckedChunk{{s.after, std::nullopt}, QString::fromUtf8(e.what())};
+                    break;
+                }
+                QList<RowDifference> diffs;
+                qint64 chunkRowsSeen = 0;
+                try {
+                    if (mode == Mode::Full) {
+                        withRetries([&] {
+                            const RowSet src = s.cmp->sourceRows(range);
+                            const RowSet dst = s.cmp->targetRows(range);
+                            chunkRowsSeen = src.size();
+                            diffs = diffRows(src, dst, s.mapping);
+                        });
+                    } else {
+                        // Bisection: ranges whose digests differ are split at the
+                        // middle row of the larger side until small enough to diff.
+                        std::function<void(const KeyRange &, const TableComparer::Digest &,
+                                           const TableComparer::Digest &)>
+                            bisect = [&](const KeyRange &r, const TableComparer::Digest &ds,
+                                         const TableComparer::Digest &dt) {
+                                const qint64 n = std::max(ds.rows, dt.rows);
+                                std::optional<ValidationKey> mid;
+                                if (n > m_options.leafRows) {
+                                    withRetries([&] {
+                                        mid = ds.rows >= dt.rows ? s.cmp->sourceKeyAt(r, n / 2 - 1)
+                                                                 : s.cmp->targetKeyAt(r, n / 2 - 1);
+                                    });
+                                }
+                                if (!mid || (r.upper && *mid == *r.upper)) {
+                                    withRetries([&] {
+                                        diffs += diffRows(s.cmp->sourceRows(r), s.cmp->targetRows(r), s.mapping);
+                                    });
+                                    return;
+                                }
+                                for (const KeyRange &half : {KeyRange{r.lower, mid}, KeyRange{mid, r.upper}}) {
+                                    TableComparer::Digest hs, ht;
+                                    withRetries([&] {
+                                        hs = s.cmp->sourceDigest(half);
+                                        ht = s.cmp->targetDigest(half);
+                                    });
+                                    if (hs != ht)
+                                        bisect(half, hs, ht);
+                                }
+                            };
+                        TableComparer::Digest ds, dt;
+                        withRetries([&] {
+                            ds = s.cmp->sourceDigest(range);
+                            dt = s.cmp->targetDigest(range);
+                        });
+                        chunkRowsSeen = ds.rows;
+                        if (ds != dt)
+                            bisect(range, ds, dt);
+                    }
+                    if (!diffs.isEmpty())
+                        report(ValidationState::Rechecking, true);
+                    for (const RowDifference &d : std::as_const(diffs))
+                        confirm(d);
+                } catch (const ChunkError &e) {
+                    if (m_cancel)
+                        break;
+                    s.unchecked << UncheckedChunk{range, QString::fromUtf8(e.what())};
+                }
+                if (m_cancel)
+                    break; // this chunk is not finished: it is redone on resume
+                s.after = range.upper;
+                s.rows += chunkRowsSeen;
+                ++s.chunks;
+                done = !range.upper;
+                saveCheckpoint(false, {});
+                s.meter.add(chunkRowsSeen);
+                appendMetrics(false);
+                report(ValidationState::Running, false);
+                if (m_hook)
+                    m_hook(Hook::AfterChunk, s.chunks);
+                // Adapt: aim for chunks of about half a second to two seconds.
+                const double secs = timer.nsecsElapsed() / 1e9;
+                if (secs > 2.0)
+                    chunkRows = std::max(100, chunkRows / 2);
+                else if (secs < 0.25 && chunkRows < initialChunk)
+                    chunkRows = std::min(initialChunk, chunkRows * 2);
+            }
+        }
+
+        if (m_cancel) {
+            result.state = ValidationState::Cancelled;
+            s.store->jobs().setJobState(s.jobId, {JobState::Cancelled, {}, false, {}, {}, {}});
+            audit(QStringLiteral("validate.cancel"),
+                  QStringLiteral("stopped after key %1; the checkpoint is kept")
+                      .arg(s.after ? s.after->display() : QStringLiteral("-")));
+            result.chunks = s.chunks;
+            result.rowsChecked = s.rows;
+            result.unchecked = s.unchecked;
+            report(ValidationState::Cancelled, true);
+            return result;
+        }
+
+        report(ValidationState::Rechecking, true);
+        recheckKnown(true);
+
+        MismatchFilter f;
+        f.table = m_table;
+        f.status = MismatchStatus::Open;
+        result.open = s.store->mismatches().countMismatches(m_runId, f);
+        f.status = MismatchStatus::InFlight;
+        result.inFlight = s.store->mismatches().countMismatches(m_runId, f);
+        result.unchecked = s.unchecked;
+        result.chunks = s.chunks;
+        result.rowsChecked = s.rows;
+        result.resolved = s.resolved;
+        if (m_options.mode == Mode::Count && result.sourceRows != result.targetRows)
+            result.verdict = ValidationVerdict::Fail;
+        else if (result.open > 0)
+            result.verdict = ValidationVerdict::Fail;
+        else if (!result.unchecked.isEmpty())
+            result.verdict = ValidationVerdict::Unchecked;
+        else if (result.inFlight > 0)
+            result.verdict = ValidationVerdict::InFlight;
+        else
+            result.verdict = ValidationVerdict::Pass;
+        if (result.statement.isEmpty()) {
+            result.statement = m_options.mode == Mode::Full
+                                   ? QStringLiteral("every row compared column by column in canonical form")
+                                   : QStringLiteral("every row covered by a chunk checksum computed in both "
+                                                    "databases; differing chunks bisected and diffed row by row");
+            if (!result.unchecked.isEmpty())
+                result.statement += QStringLiteral(", except %1 unchecked range(s)").arg(result.unchecked.size());
+        }
+        saveCheckpoint(true, verdictName(result.verdict));
+        appendMetrics(true);
+        s.store->jobs().setJobState(s.jobId, {JobState::Completed, {}, false, {}, {}, {}});
+        audit(QStringLiteral("validate.complete"),
+              QStringLiteral("%1: %2 open, %3 in flight, %4 unchecked range(s); %5")
+                  .arg(verdictName(result.verdict))
+                  .arg(result.open)
+                  .arg(result.inFlight)
+                  .arg(result.unchecked.size())
+                  .arg(result.statement));
+    } catch (const StoreException &e) {
+        return fail(e.error().toString(), e.error().isRetryable());
+    } catch (const std::exception &e) {
+        return fail(QString::fromUtf8(e.what()), false);
+    }
+    result.state = ValidationState::Completed;
+    s.progress.open = result.open;
+    s.progress.inFlight = result.inFlight;
+    report(ValidationState::Completed, true);
+    return result;
+}
+
+} // namespace switchyard::core
