@@ -7,9 +7,10 @@
 #include "backfill/TargetBatchWriter.h"
 #include "backfill/Throttle.h"
 #include "common/DbError.h"
-#include "source/SchemaIntrospector.h"
+#include "source/MySqlConnection.h"
 #include "store/ControlStore.h"
 #include "store/StoreError.h"
+#include "types/SchemaConversion.h"
 #include "types/TypeMapping.h"
 
 #include <QDateTime>
@@ -227,12 +228,19 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
                 s.progress.batches = cp->batchesDone;
             }
             s.progress.rowsRejected = s.store->mismatches().countRejects(m_runId, m_table);
+            // Map the table as `schema apply` did: with the whole plan, so
+            // foreign-key columns take their referenced column's type.
             MySqlConnection conn;
             conn.open(m_plan.source);
-            const SourceTable table =
-                SchemaIntrospector(conn).table(m_plan.source.database, spec->name);
+            const SchemaConversion conversion = convertSchema(m_plan, conn);
             conn.close();
-            s.mapping = TypeMapper::mapTable(table, *spec, m_plan.types);
+            const TableMapping *mapped = conversion.table(spec->name);
+            if (!mapped)
+                throw JobError(QStringLiteral("table '%1' was not found in source database '%2'")
+                                   .arg(spec->name, m_plan.source.database)
+                                   .toStdString());
+            s.mapping = *mapped;
+            const SourceTable &table = s.mapping.source;
             if (s.mapping.hasErrors()) {
                 QStringList problems;
                 for (const SchemaWarning &w : s.mapping.warnings) {

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Backfill benchmark: the same generated users table copied from MariaDB into
+# an empty PostgreSQL table by
+#   (a) switchyard-cli backfill        (locking mode, the default)
+#   (b) pgloader, with its defaults    (Debian's package)
+#   (c) mariadb --quick --batch | psql \copy   (the practical limit: no
+#       conversion, no checks, no resumability)
+# alternating a → b → c in every round so machine noise hits all three alike.
+# Prints each run, then the median rows/s, the ratios and the peak RSS.
+#
+#   bench/backfill-bench.sh [--rows N] [--runs R] [--keep-sandbox]
+#
+# It runs its own sandbox (ports 53370/55470, data under a temporary folder)
+# and stops it at the end. Not a test: the figures go to docs/performance.md.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+
+rows=1000000
+runs=3
+keep=0
+while (($#)); do
+    case $1 in
+    --rows) rows=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --keep-sandbox) keep=1; shift ;;
+    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) sy_die "unknown option $1" ;;
+    esac
+done
+
+cli=${SWITCHYARD_CLI:-build/app/switchyard-cli}
+[[ -x $cli ]] || sy_die "$cli not built: run scripts/setup first"
+command -v pgloader >/dev/null || sy_die "pgloader is not installed (apt-get install pgloader)"
+[[ -x /usr/bin/time ]] || sy_die "/usr/bin/time is not installed (apt-get install time)"
+
+export SWITCHYARD_SANDBOX_DIR=${BENCH_SANDBOX_DIR:-$(mktemp -d /tmp/switchyard-bench.XXXXXX)}
+export SWITCHYARD_SANDBOX_MYSQL_PORT=${BENCH_MYSQL_PORT:-53370}
+export SWITCHYARD_SANDBOX_PG_PORT=${BENCH_PG_PORT:-55470}
+cleanup() { ((keep)) || scripts/sandbox stop --purge >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+scripts/sandbox start
+eval "$(scripts/sandbox env)"
+my() { mariadb --defaults-extra-file="$SWITCHYARD_MYCNF" "$@"; }
+pg() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$SWITCHYARD_PG_PORT" -U switchyard "$@"; }
+mypass=$(cat "$SWITCHYARD_SANDBOX_DIR/mariadb.password")
+pgpass=$(cat "$SWITCHYARD_SANDBOX_DIR/postgresql.password")
+
+# --- The source table: ~300 bytes a row, the types a real users table has.
+sy_log "generating $rows rows in MariaDB..."
+t0=$(sy_now)
+my <<SQL
+SET SESSION time_zone = '+00:00';
+DROP DATABASE IF EXISTS bench;
+CREATE DATABASE bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+USE bench;
+CREATE TABLE users (
+  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  email VARCHAR(255) NOT NULL,
+  name VARCHAR(100) NOT NULL,
+  status ENUM('active','pending','suspended','closed') NOT NULL DEFAULT 'pending',
+  is_admin TINYINT(1) NOT NULL DEFAULT 0,
+  balance DECIMAL(12,2) NOT NULL DEFAULT 0,
+  score DOUBLE NULL,
+  prefs JSON NULL,
+  avatar_hash VARBINARY(32) NULL,
+  created_at DATETIME(6) NOT NULL,
+  updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  UNIQUE KEY uq_email (email)
+) ENGINE=InnoDB;
+INSERT INTO users
+SELECT seq,
+       CONCAT('user', seq, '@example.com'),
+       CONCAT(ELT(1 + seq % 5, 'Rocket', '李小龙', 'Zoë', 'Ólafur', 'Amélie'), ' ', seq,
+              IF(seq % 7 = 0, ' 🚀', '')),
+       ELT(1 + seq % 4, 'active', 'pending', 'suspended', 'closed'),
+       seq % 50 = 0,
+       (seq * 7919) % 1000000 / 100,
+       IF(seq % 11 = 0, NULL, (seq * 0.6180339887) - FLOOR(seq * 0.6180339887)),
+       JSON_OBJECT('theme', ELT(1 + seq % 3, 'dark', 'light', 'system'), 'lang',
+                   ELT(1 + seq % 4, 'en', 'de', 'fr', 'ja'), 'newsletter', seq % 2 = 0,
+                   'tags', JSON_ARRAY(CONCAT('cohort-', seq % 9), 'std')),
+       UNHEX(SHA2(seq, 256)),
+       TIMESTAMPADD(SECOND, seq * 37, '2021-01-01 00:00:00') + INTERVAL (seq % 1000000) MICROSECOND,
+       TIMESTAMPADD(SECOND, seq * 41, '2021-01-01 00:00:00')
+FROM seq_1_to_${rows};
+ANALYZE TABLE users;
+SQL
+avg=$(my -N bench -e "SELECT ROUND(AVG_ROW_LENGTH) FROM information_schema.TABLES WHERE TABLE_SCHEMA='bench' AND TABLE_NAME='users'")
+sy_log "generated in $(sy_elapsed "$t0"), average row ${avg} bytes on disk"
+
+# --- Plan for switchyard-cli (control store in the sandbox folder).
+plan=$SWITCHYARD_SANDBOX_DIR/bench-plan.yaml
+cat >"$plan" <<YAML
+version: 1
+migration: {name: bench, owner: bench}
+source: {engine: mariadb, host: 127.0.0.1, port: $SWITCHYARD_MYSQL_PORT, user: switchyard, database: bench}
+target: {engine: postgresql, host: 127.0.0.1, port: $SWITCHYARD_PG_PORT, user: switchyard, database: bench}
+control_store: {sqlite: $SWITCHYARD_SANDBOX_DIR/bench-control.sqlite}
+tables:
+  - name: users
+    consistency: locking
+strategy: dual_write
+phases:
+  - {id: copy, title: Copy, flags: {write_target: on}}
+YAML
+pg -d switchyard -c "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench"
+
+results=$SWITCHYARD_SANDBOX_DIR/results.tsv
+: >"$results"
+record() { # tool seconds rss_kb
+    local rate
+    rate=$(awk -v r="$rows" -v s="$2" 'BEGIN { printf "%d", r / s }')
+    printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$rate" "$3" >>"$results"
+    printf '  %-10s %8.2f s  %9d rows/s  peak RSS %6d MB\n' "$1" "$2" "$rate" $(($3 / 1024))
+}
+timed() { # label command...: runs it under /usr/bin/time, records seconds and RSS
+    local label=$1
+    shift
+    local tf
+    tf=$(mktemp)
+    /usr/bin/time -f '%e %M' -o "$tf" "$@" >/dev/null 2>"$SWITCHYARD_SANDBOX_DIR/$label.log" ||
+        { cat "$SWITCHYARD_SANDBOX_DIR/$label.log" >&2; sy_die "$label failed"; }
+    read -r secs rss <"$tf"
+    rm -f "$tf"
+    record "$label" "$secs" "$rss"
+}
+fresh_target() { # an empty target table with the same DDL for (a) and (c)
+    pg -d bench -c "DROP SCHEMA IF EXISTS bench CASCADE" -c "DROP TABLE IF EXISTS public.users"
+    "$cli" schema apply "$plan" >/dev/null
+    rm -f "$SWITCHYARD_SANDBOX_DIR"/bench-control.sqlite*
+}
+check_count() {
+    local n
+    n=$(pg -d bench -At -c "SELECT count(*) FROM $1")
+    [[ $n == "$rows" ]] || sy_die "$2 copied $n rows, expected $rows"
+}
+
+pipe_copy() {
+    mariadb --defaults-extra-file="$SWITCHYARD_MYCNF" --quick --batch --skip-column-names \
+        --init-command="SET time_zone='+00:00'" bench -e \
+        "SELECT id, email, name, status, is_admin, balance, score, prefs,
+                CONCAT('\\\\x', HEX(avatar_hash)), created_at, updated_at FROM users" |
+        PGTZ=UTC psql -X -q -h 127.0.0.1 -p "$SWITCHYARD_PG_PORT" -U switchyard -d bench \
+            -c "\\copy public.users (id, email, name, status, is_admin, balance, score, prefs, avatar_hash, created_at, updated_at) FROM STDIN WITH (NULL 'NULL')"
+}
+
+for ((round = 1; round <= runs; round++)); do
+    sy_log "round $round of $runs"
+    fresh_target
+    timed switchyard "$cli" backfill "$plan"
+    check_count public.users switchyard
+
+    pg -d bench -c "DROP TABLE IF EXISTS public.users" -c "DROP SCHEMA IF EXISTS bench CASCADE"
+    timed pgloader pgloader --no-ssl-cert-verification \
+        "mysql://switchyard:${mypass}@127.0.0.1:${SWITCHYARD_MYSQL_PORT}/bench" \
+        "pgsql://switchyard:${pgpass}@127.0.0.1:${SWITCHYARD_PG_PORT}/bench"
+    check_count bench.users pgloader
+
+    fresh_target
+    timed pipe bash -c "$(declare -f pipe_copy); pipe_copy"
+    check_count public.users pipe
+done
+
+echo
+echo "Median of $runs runs, $rows rows (~${avg} bytes/row on disk), servers on loopback:"
+median() { awk -F'\t' -v t="$1" -v c="$2" '$1 == t { print $c }' "$results" | sort -n |
+    awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+maxrss() { awk -F'\t' -v t="$1" '$1 == t && $4 > m { m = $4 } END { print int(m / 1024) }' "$results"; }
+sw=$(median switchyard 3)
+pl=$(median pgloader 3)
+pp=$(median pipe 3)
+printf '  %-22s %9d rows/s   peak RSS %5d MB\n' "switchyard-cli backfill" "$sw" "$(maxrss switchyard)"
+printf '  %-22s %9d rows/s   peak RSS %5d MB\n' "pgloader (defaults)" "$pl" "$(maxrss pgloader)"
+printf '  %-22s %9d rows/s   peak RSS %5d MB\n' "mariadb | psql \\copy" "$pp" "$(maxrss pipe)"
+awk -v a="$sw" -v b="$pl" -v c="$pp" 'BEGIN {
+    printf "  switchyard / pgloader = %.2fx (target >= 2x)\n", a / b
+    printf "  switchyard / pipe     = %.0f%% (target >= 80%%)\n", 100 * a / c }'
