@@ -4,6 +4,7 @@
 #include "cli/FlagsCommands.h"
 #include "cli/PlanCommands.h"
 #include "cli/SchemaCommands.h"
+#include "cli/ValidateCommands.h"
 
 #include <switchyard/Version.h>
 
@@ -31,6 +32,11 @@ const QList<Command> &commands()
          runSchemaCommand},
         {"backfill", "copy tables to the target, resumably, beside live writes",
          runBackfillCommand},
+        {"validate", "compare source and target: counts, chunk checksums, row diff, samples",
+         runValidateCommand},
+        {"mismatches", "list the mismatches validation recorded", runMismatchesCommand},
+        {"repair", "copy source rows over mismatching target rows, recheck, audit",
+         runRepairCommand},
         {"flags", "show or set the flags the application reads (on the target)", runFlagsCommand},
     };
     return list;

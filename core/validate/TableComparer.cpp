@@ -211,6 +211,18 @@ QList<ValidationKey> rangeBinds(const KeyRange &r)
 
 } // namespace
 
+void TableComparer::bindSourceKey(MySqlStatement &statement, int &index, const ValidationKey &key) const
+{
+    bindMySqlKey(statement, index, key, m_keyKinds);
+}
+
+std::vector<std::string> TableComparer::targetKeyParams(const ValidationKey &key) const
+{
+    std::vector<std::string> params;
+    addPgKey(params, key, m_keyKinds);
+    return params;
+}
+
 RowSet TableComparer::readSource(const QString &sql, const QList<ValidationKey> &binds,
                                  const QStringList &columns)
 {

@@ -26,10 +26,13 @@
 #include "validate/ValidationTypes.h"
 
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace switchyard::core {
 
 class MySqlConnection;
+class MySqlStatement;
 class PgConnection;
 
 class TableComparer
@@ -86,6 +89,11 @@ public:
 
     /// Joined canonical key, the RowSet index.
     static QByteArray joinKey(const ValidationKey &key);
+    /// Binds `key` into a source statement from parameter `index` on (which
+    /// advances), with each key column's own type.
+    void bindSourceKey(MySqlStatement &statement, int &index, const ValidationKey &key) const;
+    /// `key` as PostgreSQL text parameters.
+    std::vector<std::string> targetKeyParams(const ValidationKey &key) const;
 
     MySqlConnection &source();
     PgConnection &target();
