@@ -75,6 +75,12 @@ FlagSnapshot FlagReader::read()
             s.rows << f;
         }
         s.published = s.version > 0;
+        QStringList seen;
+        for (const FlagRow &f : std::as_const(s.rows))
+            seen << f.name;
+        s.complete = true;
+        for (const QString &name : FlagSet::builtInNames())
+            s.complete = s.complete && seen.contains(name);
         tx.commit();
         return s;
     });

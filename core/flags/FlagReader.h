@@ -59,6 +59,10 @@ struct FlagSnapshot
     FlagSet flags;
     QList<FlagRow> rows;
     QStringList problems;
+    /// Every built-in flag has a row. A publish always writes all of them, so
+    /// a published snapshot that misses one was damaged (a table recreated
+    /// or restored): an application must not act on it (keep the last known).
+    bool complete = false;
 };
 
 class FlagReader
