@@ -51,6 +51,7 @@ pgpass=$(cat "$SWITCHYARD_SANDBOX_DIR/postgresql.password")
 sy_log "generating $rows rows in MariaDB..."
 t0=$(sy_now)
 my <<SQL
+SET NAMES utf8mb4;
 SET SESSION time_zone = '+00:00';
 DROP DATABASE IF EXISTS bench;
 CREATE DATABASE bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
@@ -139,6 +140,7 @@ check_count() {
 
 pipe_copy() {
     mariadb --defaults-extra-file="$SWITCHYARD_MYCNF" --quick --batch --skip-column-names \
+        --default-character-set=utf8mb4 \
         --init-command="SET time_zone='+00:00'" bench -e \
         "SELECT id, email, name, status, is_admin, balance, score, prefs,
                 CONCAT('\\\\x', HEX(avatar_hash)), created_at, updated_at FROM users" |
