@@ -3,9 +3,9 @@
 #include "backfill/KeysetSql.h"
 #include "source/MySqlConnection.h"
 #include "source/MySqlStatement.h"
-#include "source/SchemaIntrospector.h"
 #include "store/ControlStore.h"
 #include "target/PgConnection.h"
+#include "types/SchemaConversion.h"
 #include "types/SourceValue.h"
 #include "types/TypeMapping.h"
 #include "types/ValueCodec.h"
@@ -67,8 +67,11 @@ QList<MismatchRepair::Outcome> MismatchRepair::repair(const QList<MismatchRecord
                 t = std::make_shared<TableRepairer>();
                 MySqlConnection conn;
                 conn.open(m_plan.source);
-                const SourceTable src = SchemaIntrospector(conn).table(m_plan.source.database, spec->name);
-                t->mapping = TypeMapper::mapTable(src, *spec, m_plan.types);
+                const SchemaConversion conversion = convertSchema(m_plan, conn);
+                const TableMapping *mapped = conversion.table(spec->name);
+                if (!mapped)
+                    throw std::runtime_error("the table is not in the source database");
+                t->mapping = *mapped;
                 if (t->mapping.keyColumns.isEmpty() || t->mapping.hasErrors())
                     throw std::runtime_error("the table has no usable key or its mapping has errors "
                                              "(see: switchyard-cli schema show)");

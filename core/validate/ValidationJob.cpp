@@ -3,9 +3,9 @@
 #include "backfill/ProgressMeter.h"
 #include "common/DbError.h"
 #include "source/MySqlConnection.h"
-#include "source/SchemaIntrospector.h"
 #include "store/ControlStore.h"
 #include "store/StoreError.h"
+#include "types/SchemaConversion.h"
 #include "types/TypeMapping.h"
 #include "validate/TableComparer.h"
 
@@ -222,11 +222,19 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         try {
             if (!s.store)
                 s.store = std::make_unique<ControlStore>(ControlStore::open(m_store));
+            // Mapped as `schema apply` and the backfill map it: with the whole
+            // plan, so foreign-key columns take their referenced column's type.
             MySqlConnection conn;
             conn.open(m_plan.source);
-            const SourceTable table = SchemaIntrospector(conn).table(m_plan.source.database, spec->name);
+            const SchemaConversion conversion = convertSchema(m_plan, conn);
             conn.close();
-            s.mapping = TypeMapper::mapTable(table, *spec, m_plan.types);
+            const TableMapping *mapped = conversion.table(spec->name);
+            if (!mapped)
+                throw JobError(QStringLiteral("table '%1' was not found in source database '%2'")
+                                   .arg(spec->name, m_plan.source.database)
+                                   .toStdString());
+            s.mapping = *mapped;
+            const SourceTable &table = s.mapping.source;
             if (s.mapping.hasErrors()) {
                 QStringList problems;
                 for (const SchemaWarning &w : s.mapping.warnings) {
