@@ -4,6 +4,7 @@
 #include "cli/FlagsCommands.h"
 #include "cli/PlanCommands.h"
 #include "cli/SchemaCommands.h"
+#include "cli/WorkloadCommand.h"
 #include "cli/ValidateCommands.h"
 
 #include <switchyard/Version.h>
@@ -38,6 +39,8 @@ const QList<Command> &commands()
         {"repair", "copy source rows over mismatching target rows, recheck, audit",
          runRepairCommand},
         {"flags", "show or set the flags the application reads (on the target)", runFlagsCommand},
+        {"workload", "simulate an application on the demo users table through the client library",
+         runWorkloadCommand},
     };
     return list;
 }
