@@ -165,6 +165,12 @@ int runBackfillCommand(const QStringList &args, QTextStream &out, QTextStream &e
             if (p.state == BackfillState::Retrying)
                 line += QStringLiteral("  retry %1: %2").arg(p.attempt).arg(p.lastError);
             if (terminal) {
+                if (p.rowsEstimated > 0) {
+                    const int filled = int(pct / 100.0 * 20 + 0.5);
+                    line = QStringLiteral("[%1%2] ").arg(QString(filled, QLatin1Char('#')),
+                                                        QString(20 - filled, QLatin1Char('.'))) +
+                           line;
+                }
                 out << "\r\033[K" << line;
                 if (final)
                     out << "\n";

@@ -305,6 +305,7 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
                        : spec->batchRows > 0   ? BatchSizer::fixed(spec->batchRows)
                                                : BatchSizer(BatchSizer::Limits{});
     SourceBatch batch;
+    bool forceChecked = false;
     attempt = 0;
     s.meter.reset();
     report(BackfillState::Running, true);
@@ -333,18 +334,35 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
         const qint64 batchNumber = s.progress.batches + 1;
         QElapsedTimer timer;
         timer.start();
+        bool streaming = false;
         try {
-            s.reader->read(s.cursor, size, batch);
+            TargetBatchWriter::Result written{};
+            // Bulk copy: nothing in the target after the cursor, so stream the
+            // COPY while the source streams. Otherwise (dual writes reached
+            // this range) read the batch first, then check its range.
+            streaming = !forceChecked && !s.writer->hasRowsAfter(s.cursor);
+            if (streaming) {
+                s.writer->beginStream();
+                s.reader->read(s.cursor, size, batch,
+                               [&](QByteArray &chunk) { s.writer->streamChunk(chunk); });
+            } else {
+                s.reader->read(s.cursor, size, batch);
+            }
             hook(Hook::AfterSourceRead, batchNumber);
             if (batch.rowsRead == 0) {
+                s.writer->abortStream();
                 s.reader->commit();
                 break;
             }
-            TargetBatchWriter::Result written{};
-            if (batch.rowsWritten > 0) {
+            if (streaming) {
+                s.writer->finishStream(batch.copyData,
+                                       [&] { hook(Hook::BeforeTargetCommit, batchNumber); });
+                written.rowsInserted = batch.rowsWritten;
+            } else if (batch.rowsWritten > 0) {
                 written = s.writer->write(batch.copyData, batch.rowsWritten, s.cursor, batch.last,
                                           [&] { hook(Hook::BeforeTargetCommit, batchNumber); });
             }
+            forceChecked = false;
             hook(Hook::AfterTargetCommit, batchNumber);
 
             Checkpoint cp;
@@ -389,8 +407,15 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
             s.store->jobs().heartbeat(s.jobId, m_options.workerId, QSysInfo::machineHostName());
             report(BackfillState::Running, false);
         } catch (const std::exception &e) {
+            s.writer->abortStream();
             s.reader->rollback();
             const DbException *db = dynamic_cast<const DbException *>(&e);
+            if (streaming && db && db->error().sqlState == QLatin1String("23505")) {
+                // A dual write landed after the cursor meanwhile: replay this
+                // batch through the checked path (staging where needed).
+                forceChecked = true;
+                continue;
+            }
             const StoreException *st = dynamic_cast<const StoreException *>(&e);
             const bool retryable = (db && db->error().isRetryable()) ||
                                    (st && st->error().isRetryable());

@@ -80,8 +80,10 @@ void SourceBatchReader::prepare()
                                             m_mapping.keyColumns, true, lock));
 }
 
-void SourceBatchReader::read(const KeyCursor &after, int limit, SourceBatch &batch)
+void SourceBatchReader::read(const KeyCursor &after, int limit, SourceBatch &batch,
+                             const Flush &flush)
 {
+    constexpr qsizetype kFlushBytes = 256 * 1024;
     batch.clear();
     if (!m_conn.isOpen())
         reconnect();
@@ -98,6 +100,21 @@ void SourceBatchReader::read(const KeyCursor &after, int limit, SourceBatch &bat
     st.bindInt64(limitParam, limit);
     st.execute();
 
+    try {
+        readRows(st, batch, flush, kFlushBytes);
+    } catch (...) {
+        // Leave the connection usable: drop what the server is still sending.
+        try {
+            st.discardResult();
+        } catch (...) {
+        }
+        throw;
+    }
+}
+
+void SourceBatchReader::readRows(MySqlStatement &st, SourceBatch &batch, const Flush &flush,
+                                 qsizetype flushBytes)
+{
     QByteArray &out = batch.copyData;
     const int columns = int(m_codecs.size());
     while (st.fetch()) {
@@ -123,6 +140,8 @@ void SourceBatchReader::read(const KeyCursor &after, int limit, SourceBatch &bat
         }
         out.append('\n');
         ++batch.rowsWritten;
+        if (flush && out.size() >= flushBytes)
+            flush(out);
     }
 }
 

@@ -30,6 +30,7 @@
 #include <QByteArray>
 #include <QList>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -74,7 +75,14 @@ public:
     /// Reads up to `limit` rows after `after` (from the start when empty).
     /// In locking mode a transaction is left open: call commit() after the
     /// target committed, or rollback() on failure.
-    void read(const KeyCursor &after, int limit, SourceBatch &batch);
+    ///
+    /// With `flush`, the COPY text is handed over in chunks of about 256 KiB
+    /// (always ending on a row boundary) while the result is still streaming,
+    /// and `flush` empties the buffer: the target ingests while the source
+    /// sends. An exception from `flush` ends the read (the rest of the result
+    /// is drained) and propagates.
+    using Flush = std::function<void(QByteArray &copyData)>;
+    void read(const KeyCursor &after, int limit, SourceBatch &batch, const Flush &flush = {});
     void commit();
     void rollback() noexcept;
 
@@ -86,6 +94,7 @@ public:
 
 private:
     void prepare();
+    void readRows(MySqlStatement &st, SourceBatch &batch, const Flush &flush, qsizetype flushBytes);
 
     ConnectionSettings m_settings;
     TableMapping m_mapping;

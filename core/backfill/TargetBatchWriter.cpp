@@ -52,7 +52,104 @@ std::vector<std::string> params(const KeyCursor &lower, const KeyCursor &upper)
     return p;
 }
 
+std::vector<std::string> quotedColumns(const QStringList &columns)
+{
+    std::vector<std::string> quoted;
+    for (const QString &c : columns)
+        quoted.push_back(quotePgIdentifier(c).toStdString());
+    return quoted;
+}
+
 } // namespace
+
+// tablewriter is deprecated in libpqxx 6.4 (see copyRaw()).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+struct TargetBatchWriter::Stream
+{
+    Stream(pqxx::connection_base &conn, const std::string &table,
+           const std::vector<std::string> &columns)
+        : tx(conn)
+        , writer(tx, table, columns.begin(), columns.end())
+    {
+    }
+    pqxx::work tx;
+    pqxx::tablewriter writer; // destroyed before tx
+    std::string chunk;
+};
+#pragma GCC diagnostic pop
+
+TargetBatchWriter::~TargetBatchWriter()
+{
+    abortStream();
+}
+
+bool TargetBatchWriter::hasRowsAfter(const KeyCursor &cursor)
+{
+    if (!m_conn.isOpen())
+        reconnect();
+    return m_conn.run(QStringLiteral("looking for rows after the cursor in %1").arg(m_table), [&] {
+        pqxx::nontransaction tx(m_conn.connection());
+        QString sql = QStringLiteral("SELECT EXISTS (SELECT 1 FROM %1")
+                          .arg(quotePgQualifiedName(m_schema, m_table));
+        std::vector<std::string> p;
+        if (!cursor.isEmpty()) {
+            QStringList placeholders;
+            for (int i = 0; i < cursor.parts().size(); ++i) {
+                placeholders << QStringLiteral("$%1").arg(i + 1);
+                p.push_back(cursor.parts().at(i).pgText().toStdString());
+            }
+            sql += QStringLiteral(" WHERE (%1) > (%2)")
+                       .arg(KeysetSql::pgColumnList(m_keyColumns),
+                            placeholders.join(QStringLiteral(", ")));
+        }
+        sql += QLatin1Char(')');
+        const pqxx::result r =
+            tx.exec_params(sql.toStdString(), pqxx::prepare::make_dynamic_params(p));
+        return r[0][0].as<bool>();
+    });
+}
+
+void TargetBatchWriter::beginStream()
+{
+    if (!m_conn.isOpen())
+        reconnect();
+    abortStream();
+    m_conn.run(QStringLiteral("starting a COPY into %1").arg(m_table), [&] {
+        m_stream = std::make_unique<Stream>(
+            m_conn.connection(), quotePgQualifiedName(m_schema, m_table).toStdString(),
+            quotedColumns(m_copyColumns));
+    });
+}
+
+void TargetBatchWriter::streamChunk(QByteArray &copyData)
+{
+    if (copyData.isEmpty())
+        return;
+    m_conn.run(QStringLiteral("copying into %1").arg(m_table), [&] {
+        m_stream->chunk.assign(copyData.constData(), size_t(copyData.size()));
+        m_stream->writer.write_raw_line(m_stream->chunk);
+    });
+    copyData.clear();
+}
+
+void TargetBatchWriter::finishStream(QByteArray &copyData,
+                                     const std::function<void()> &beforeCommit)
+{
+    streamChunk(copyData);
+    m_conn.run(QStringLiteral("committing a batch into %1").arg(m_table), [&] {
+        m_stream->writer.complete();
+        if (beforeCommit)
+            beforeCommit();
+        m_stream->tx.commit();
+    });
+    m_stream.reset();
+}
+
+void TargetBatchWriter::abortStream() noexcept
+{
+    m_stream.reset(); // the tablewriter ends its COPY, then the work rolls back
+}
 
 TargetBatchWriter::TargetBatchWriter(const ConnectionSettings &target, const QString &schema,
                                      const QString &table, const QStringList &copyColumns,
@@ -78,6 +175,7 @@ bool TargetBatchWriter::isConnected() const
 
 void TargetBatchWriter::reconnect()
 {
+    abortStream();
     m_conn.close();
     m_conn.open(m_settings);
     // Staging lives as long as the session and empties itself at each commit.

@@ -15,7 +15,8 @@
 // correctness never depends on it (or on PostgreSQL ordering keys the way
 // MySQL does).
 //
-// The COPY text is sent in large chunks through libpqxx's tablewriter raw
+// For the bulk copy there is also a streaming path (beginStream() …), see
+// below. The COPY text is sent in large chunks through libpqxx's tablewriter raw
 // line API (stream_to's raw path is private in libpqxx 6.4 and would escape
 // the already-encoded fields again).
 //
@@ -30,6 +31,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <memory>
 
 namespace switchyard::core {
 
@@ -46,6 +48,7 @@ public:
     TargetBatchWriter(const ConnectionSettings &target, const QString &schema,
                       const QString &table, const QStringList &copyColumns,
                       const QStringList &keyColumns);
+    ~TargetBatchWriter();
 
     void reconnect();
     bool isConnected() const;
@@ -57,7 +60,28 @@ public:
     Result write(const QByteArray &copyData, int rows, const KeyCursor &lower,
                  const KeyCursor &upper, const std::function<void()> &beforeCommit);
 
+    // Streaming path, for the bulk copy: when the target holds no row after
+    // the cursor, nothing the batch copies can collide with a dual write
+    // unless one lands meanwhile (then COPY fails with 23505 and the job
+    // replays the batch through write()). COPY chunks are sent while the
+    // source is still streaming, so both servers work at once.
+
+    /// Does the target hold any row with a key after `cursor` (any row at all
+    /// when the cursor is empty)?
+    bool hasRowsAfter(const KeyCursor &cursor);
+    /// Opens the transaction and a COPY straight into the table.
+    void beginStream();
+    /// Sends `copyData` (whole rows) and clears it.
+    void streamChunk(QByteArray &copyData);
+    /// Sends what is left, ends the COPY and commits (`beforeCommit` first).
+    void finishStream(QByteArray &copyData, const std::function<void()> &beforeCommit);
+    /// Rolls the open stream back (after a failure). Never throws.
+    void abortStream() noexcept;
+
 private:
+    struct Stream;
+    std::unique_ptr<Stream> m_stream;
+
     Result writeOnce(const QByteArray &copyData, int rows, const KeyCursor &lower,
                      const KeyCursor &upper, bool forceStaging,
                      const std::function<void()> &beforeCommit);
