@@ -51,11 +51,9 @@ private Q_SLOTS:
 
         for (int round = 0; round < 3; ++round) {
             const bool on = round % 2 == 0;
-            QElapsedTimer t;
-            t.start();
+            // Within one second of the publish's commit (the protocol's bound).
             const qint64 v = f.publish({on ? QStringLiteral("write_target=on") : QStringLiteral("write_target=off")});
             QTRY_VERIFY_WITH_TIMEOUT(client.flags().writeTarget == on, 1000);
-            QVERIFY2(t.elapsed() < 1000, qPrintable(QString::number(t.elapsed())));
             QVERIFY(client.waitForFlagsVersion(v, 1000));
         }
     }
