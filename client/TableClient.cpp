@@ -285,8 +285,17 @@ ReadResult TableClient::read(const QVariantList &key)
         row = d->onSource([&] { return d->table->readSource(d->source, key); });
         ++d->stats.readsFromSource;
     } else {
-        row = d->onTargetPrimary([&] { return d->table->readTarget(d->target, key); });
-        ++d->stats.readsFromTarget;
+        try {
+            row = d->onTargetPrimary([&] { return d->table->readTarget(d->target, key); });
+            ++d->stats.readsFromTarget;
+        } catch (const DbException &e) {
+            // The connection broke under the read: the same fallback as above.
+            if (!flags.writeSource || !e.error().needsReconnect())
+                throw;
+            r.servedBy = Side::Source;
+            row = d->onSource([&] { return d->table->readSource(d->source, key); });
+            ++d->stats.readsFromSource;
+        }
     }
     r.found = row.has_value();
     if (row)

@@ -156,11 +156,14 @@ private Q_SLOTS:
     {
         SWITCHYARD_NEED_SANDBOX(sb);
         ClientFixture f(sb, QStringLiteral("tst_client_down"));
-        f.publish({QStringLiteral("write_target=on")});
+        f.publish({QStringLiteral("write_target=on"), QStringLiteral("read_from=target"),
+                   QStringLiteral("read_percent=100")});
         ClientOptions o = fastOptions(f);
         o.targetRetryMs = 200;
         TableClient client(f.plan(), QStringLiteral("users"), o);
-        QCOMPARE(client.insert(ClientFixture::user(1)).secondary, SecondaryOutcome::Written);
+        const WriteResult first = client.insert(ClientFixture::user(1));
+        QCOMPARE(first.secondary, SecondaryOutcome::Written);
+        QCOMPARE(client.read(first.key).servedBy, Side::Target);
 
         // The target refuses connections and drops the ones it has.
         PgConnection admin;
@@ -171,6 +174,11 @@ private Q_SLOTS:
         f.target().close();
         admin.exec(QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                                   "WHERE datname = 'tst_client_down' AND pid <> pg_backend_pid()"));
+        // Reads routed to the target are served by the source, which is
+        // still written and so has every row.
+        const ReadResult fallback = client.read(first.key);
+        QCOMPARE(fallback.servedBy, Side::Source);
+        QVERIFY(fallback.found);
         const WriteResult w = client.insert(ClientFixture::user(2));
         QCOMPARE(w.secondary, SecondaryOutcome::QueuedLocally);
         QFile file(client.localRepairFile());
