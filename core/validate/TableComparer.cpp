@@ -6,6 +6,7 @@
 #include "types/CanonicalSql.h"
 #include "types/SourceValue.h"
 #include "validate/ValidationSql.h"
+#include "backfill/KeysetSql.h"
 
 #include <QCryptographicHash>
 
@@ -481,6 +482,117 @@ std::optional<ValidationKey> TableComparer::targetKeyAt(const KeyRange &range, q
                            .value_or(QByteArray());
         return std::optional<ValidationKey>(k);
     });
+}
+
+QList<RowImage> TableComparer::sourcePageAfter(const std::optional<ValidationKey> &after, int limit)
+{
+    QStringList cols;
+    for (const ColumnMapping &c : m_mapping.columns)
+        cols << quoteMySqlIdentifier(c.source.name);
+    MySqlStatement st(d->source, KeysetSql::mysqlSelectAfter(m_plan.source.database, m_mapping.source.name,
+                                                             cols, m_mapping.keyColumns, after.has_value(),
+                                                             false));
+    int index = 0;
+    if (after) {
+        // The spelled-out keyset predicate binds key parts in this order.
+        for (int part : KeysetSql::cursorBindOrder(int(m_keyIndexes.size()))) {
+            ValidationKey one;
+            one.parts << after->parts.value(part);
+            bindMySqlKey(st, index, one, {m_keyKinds.value(part)});
+        }
+    }
+    st.bindInt64(index, limit);
+    st.execute();
+    QList<RowImage> rows;
+    while (st.fetch()) {
+        RowImage row;
+        for (int c = 0; c < m_mapping.columns.size(); ++c)
+            row.values << m_codecs.at(c).canonicalSource(SourceValue::fromMySql(st.value(c)));
+        for (int k : m_keyIndexes)
+            row.key.parts << row.values.at(k).value_or(QByteArray());
+        rows << row;
+    }
+    return rows;
+}
+
+QList<ValidationKey> TableComparer::targetKeysAfter(const std::optional<ValidationKey> &after, int limit)
+{
+    QStringList keys;
+    for (int k : m_keyIndexes)
+        keys << m_mapping.columns.at(k).targetName;
+    std::vector<std::string> params;
+    if (after)
+        addPgKey(params, *after, m_keyKinds);
+    params.push_back(std::to_string(limit));
+    const QString sql = QStringLiteral("SELECT ") + KeysetSql::pgColumnList(keys) + QStringLiteral(" FROM ") +
+                        quotePgQualifiedName(m_schema, m_targetTable) +
+                        (after ? QStringLiteral(" WHERE ") + ValidationSql::pgKeyPredicate(keys, true, false)
+                               : QString()) +
+                        QStringLiteral(" ORDER BY ") + KeysetSql::pgColumnList(keys) +
+                        QStringLiteral(" LIMIT $%1::bigint").arg(after ? keys.size() + 1 : 1);
+    return d->target.run(QStringLiteral("validation key walk of %1").arg(m_targetTable), [&] {
+        pqxx::work tx(d->target.connection());
+        const pqxx::result r = tx.exec_params(sql.toStdString(), pqxx::prepare::make_dynamic_params(params));
+        tx.commit();
+        QList<ValidationKey> out;
+        for (const auto &dbRow : r) {
+            ValidationKey k;
+            for (int i = 0; i < m_keyIndexes.size(); ++i)
+                k.parts << m_codecs.at(m_keyIndexes.at(i))
+                               .canonicalTarget(QByteArray(dbRow[i].c_str(), int(dbRow[i].size())))
+                               .value_or(QByteArray());
+            out << k;
+        }
+        return out;
+    });
+}
+
+RowSet TableComparer::sourceRowsByKeys(const QList<ValidationKey> &keys)
+{
+    if (keys.isEmpty())
+        return {};
+    QStringList cols, tuples;
+    for (const ColumnMapping &c : m_mapping.columns)
+        cols << c.source.name;
+    const int n = int(m_keyIndexes.size());
+    QStringList marks;
+    for (int i = 0; i < n; ++i)
+        marks << QStringLiteral("?");
+    const QString one = n == 1 ? marks.first() : QLatin1Char('(') + marks.join(QStringLiteral(", ")) + QLatin1Char(')');
+    for (int i = 0; i < keys.size(); ++i)
+        tuples << one;
+    const QString key = n == 1 ? quoteMySqlIdentifier(m_mapping.keyColumns.first())
+                               : QLatin1Char('(') + KeysetSql::mysqlColumnList(m_mapping.keyColumns) + QLatin1Char(')');
+    const QString sql = QStringLiteral("SELECT ") + KeysetSql::mysqlColumnList(cols) + QStringLiteral(" FROM ") +
+                        quoteMySqlQualifiedName(m_plan.source.database, m_mapping.source.name) +
+                        QStringLiteral(" WHERE ") + key + QStringLiteral(" IN (") +
+                        tuples.join(QStringLiteral(", ")) + QLatin1Char(')');
+    return readSource(sql, keys, cols);
+}
+
+RowSet TableComparer::targetRowsByKeys(const QList<ValidationKey> &keys)
+{
+    if (keys.isEmpty())
+        return {};
+    QStringList cols, keyNames, tuples;
+    for (const ColumnMapping &c : m_mapping.columns)
+        cols << c.targetName;
+    for (int k : m_keyIndexes)
+        keyNames << m_mapping.columns.at(k).targetName;
+    const int n = int(keyNames.size());
+    int next = 1;
+    for (int i = 0; i < keys.size(); ++i) {
+        QStringList p;
+        for (int j = 0; j < n; ++j)
+            p << QStringLiteral("$%1").arg(next++);
+        tuples << (n == 1 ? p.first() : QLatin1Char('(') + p.join(QStringLiteral(", ")) + QLatin1Char(')'));
+    }
+    const QString key = n == 1 ? quotePgIdentifier(keyNames.first())
+                               : QLatin1Char('(') + KeysetSql::pgColumnList(keyNames) + QLatin1Char(')');
+    const QString sql = QStringLiteral("SELECT ") + KeysetSql::pgColumnList(cols) + QStringLiteral(" FROM ") +
+                        quotePgQualifiedName(m_schema, m_targetTable) + QStringLiteral(" WHERE ") + key +
+                        QStringLiteral(" IN (") + tuples.join(QStringLiteral(", ")) + QLatin1Char(')');
+    return readTarget(sql, keys, cols);
 }
 
 std::optional<std::pair<qint64, qint64>> TableComparer::sourceMinMax()

@@ -82,6 +82,15 @@ public:
     std::optional<ValidationKey> sourceKeyAt(const KeyRange &range, qint64 offset);
     std::optional<ValidationKey> targetKeyAt(const KeyRange &range, qint64 offset);
 
+    /// Key-list comparison, for keys the two databases order differently
+    /// (text under collations): each side is walked in its OWN key order,
+    /// and the other side's rows are looked up by key list, never by range.
+    /// Pages of at most `limit` rows after `after` (absent: from the start).
+    QList<RowImage> sourcePageAfter(const std::optional<ValidationKey> &after, int limit);
+    QList<ValidationKey> targetKeysAfter(const std::optional<ValidationKey> &after, int limit);
+    RowSet sourceRowsByKeys(const QList<ValidationKey> &keys);
+    RowSet targetRowsByKeys(const QList<ValidationKey> &keys);
+
     /// Single integer key only: MIN/MAX on the source, and the first source
     /// key >= value.
     std::optional<std::pair<qint64, qint64>> sourceMinMax();

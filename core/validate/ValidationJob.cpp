@@ -55,6 +55,7 @@ struct ValidationJob::Impl
     TableMapping mapping;
     qint64 jobId = 0;
     std::optional<ValidationKey> after; // upper key of the last finished chunk
+    QString phase; // key-list comparison: "source" walk, then "target" walk
     QList<UncheckedChunk> unchecked;
     qint64 rows = 0;
     qint64 chunks = 0;
@@ -165,6 +166,8 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         o.insert(QStringLiteral("mode"), result.mode);
         o.insert(QStringLiteral("after"), keyJsonValue(s.after, s.cmp ? s.cmp->keyKinds() : QList<CanonicalKind>()));
         o.insert(QStringLiteral("done"), done);
+        if (!s.phase.isEmpty())
+            o.insert(QStringLiteral("phase"), s.phase);
         o.insert(QStringLiteral("rows"), double(s.rows));
         o.insert(QStringLiteral("chunks"), double(s.chunks));
         QJsonArray un;
@@ -267,6 +270,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                         s.after = keyFromJsonValue(o.value(QStringLiteral("after")));
                         s.rows = qint64(o.value(QStringLiteral("rows")).toDouble());
                         s.chunks = qint64(o.value(QStringLiteral("chunks")).toDouble());
+                        s.phase = o.value(QStringLiteral("phase")).toString();
                         for (const QJsonValue &v : o.value(QStringLiteral("unchecked")).toArray()) {
                             const QJsonObject c = v.toObject();
                             s.unchecked << UncheckedChunk{{keyFromJsonValue(c.value(QStringLiteral("lower"))),
@@ -472,12 +476,109 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                                               "of rows, not their contents)")
                                    .arg(result.sourceRows)
                                    .arg(result.targetRows);
-        } else if (!s.cmp->rangeCapable() ||
-                   (mode == Mode::Sample && s.mapping.keyColumns.size() != 1)) {
-            s.unchecked << UncheckedChunk{{}, QStringLiteral("the key (%1) is not made of integer columns: "
-                                                             "%2 validation of this key type is not "
-                                                             "implemented yet; the table is unchecked")
-                                                  .arg(s.mapping.keyColumns.join(QStringLiteral(", ")), result.mode)};
+        } else if (mode == Mode::Sample && (!s.cmp->rangeCapable() || s.mapping.keyColumns.size() != 1)) {
+            s.unchecked << UncheckedChunk{{}, QStringLiteral("sampling needs a single integer key (this "
+                                                             "table's key: %1); use --mode checksum")
+                                                  .arg(s.mapping.keyColumns.join(QStringLiteral(", ")))};
+        } else if (!s.cmp->rangeCapable() && !s.cmp->keyLookupCapable()) {
+            s.unchecked << UncheckedChunk{{}, QStringLiteral("the key (%1) has a column type validation "
+                                                             "cannot look up by value yet (date-time, "
+                                                             "float, …); the table is unchecked")
+                                                  .arg(s.mapping.keyColumns.join(QStringLiteral(", ")))};
+        } else if (!s.cmp->rangeCapable()) {
+            // Keys the two databases order differently (text under
+            // collations): each side walked in its own order, the other
+            // side's rows looked up by key list. Row by row in both modes.
+            const int page = std::clamp(m_options.chunkRows > 0 ? m_options.chunkRows : 1000, 1,
+                                        std::min(2000, 30000 / int(std::max<qsizetype>(1, s.mapping.keyColumns.size()))));
+            if (s.phase.isEmpty())
+                s.phase = QStringLiteral("source");
+            auto finishPage = [&](const ValidationKey &last, qint64 rowsSeen) {
+                s.after = last;
+                s.rows += rowsSeen;
+                ++s.chunks;
+                saveCheckpoint(false, {});
+                s.meter.add(rowsSeen);
+                appendMetrics(false);
+                report(ValidationState::Running, false);
+                if (m_hook)
+                    m_hook(Hook::AfterChunk, s.chunks);
+            };
+            while (s.phase == QLatin1String("source") && !m_cancel) {
+                if (m_paused && !waitWhilePaused())
+                    break;
+                QList<RowImage> rows;
+                try {
+                    withRetries([&] { rows = s.cmp->sourcePageAfter(s.after, page); });
+                } catch (const ChunkError &e) {
+                    if (m_cancel)
+                        break;
+                    s.unchecked << UncheckedChunk{{s.after, std::nullopt},
+                                                  QStringLiteral("source walk: ") + QString::fromUtf8(e.what())};
+                    rows.clear();
+                }
+                if (rows.isEmpty()) {
+                    s.phase = QStringLiteral("target");
+                    s.after.reset();
+                    saveCheckpoint(false, {});
+                    break;
+                }
+                try {
+                    RowSet src;
+                    QList<ValidationKey> keys;
+                    for (const RowImage &r : std::as_const(rows)) {
+                        src.insert(TableComparer::joinKey(r.key), r);
+                        keys << r.key;
+                    }
+                    RowSet dst;
+                    withRetries([&] { dst = s.cmp->targetRowsByKeys(keys); });
+                    for (const RowDifference &d : diffRows(src, dst, s.mapping)) {
+                        // Extra target rows are the target walk's business.
+                        if (d.kind != MismatchKind::MissingInSource)
+                            confirm(d);
+                    }
+                } catch (const ChunkError &e) {
+                    if (m_cancel)
+                        break;
+                    s.unchecked << UncheckedChunk{{s.after, rows.last().key}, QString::fromUtf8(e.what())};
+                }
+                if (m_cancel)
+                    break;
+                finishPage(rows.last().key, rows.size());
+            }
+            while (s.phase == QLatin1String("target") && !m_cancel) {
+                if (m_paused && !waitWhilePaused())
+                    break;
+                QList<ValidationKey> keys;
+                try {
+                    withRetries([&] { keys = s.cmp->targetKeysAfter(s.after, page); });
+                } catch (const ChunkError &e) {
+                    if (m_cancel)
+                        break;
+                    s.unchecked << UncheckedChunk{{s.after, std::nullopt},
+                                                  QStringLiteral("target walk: ") + QString::fromUtf8(e.what())};
+                    break;
+                }
+                if (keys.isEmpty())
+                    break;
+                try {
+                    RowSet src;
+                    withRetries([&] { src = s.cmp->sourceRowsByKeys(keys); });
+                    for (const ValidationKey &k : std::as_const(keys)) {
+                        if (src.contains(TableComparer::joinKey(k)))
+                            continue;
+                        if (const auto d = observe(k))
+                            confirm(*d);
+                    }
+                } catch (const ChunkError &e) {
+                    if (m_cancel)
+                        break;
+                    s.unchecked << UncheckedChunk{{s.after, keys.last()}, QString::fromUtf8(e.what())};
+                }
+                if (m_cancel)
+                    break;
+                finishPage(keys.last(), 0);
+            }
         } else if (mode == Mode::Sample) {
             std::optional<std::pair<qint64, qint64>> range;
             withRetries([&] {
@@ -674,7 +775,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         else
             result.verdict = ValidationVerdict::Pass;
         if (result.statement.isEmpty()) {
-            result.statement = m_options.mode == Mode::Full
+            result.statement = m_options.mode == Mode::Full || !s.cmp->rangeCapable()
                                    ? QStringLiteral("every row compared column by column in canonical form")
                                    : QStringLiteral("every row covered by a chunk checksum computed in both "
                                                     "databases; differing chunks bisected and diffed row by row");

@@ -238,6 +238,7 @@ private Q_SLOTS:
         // A dual-writing application: source first, the target 600 ms later.
         std::atomic_bool stop{false};
         std::atomic_int writes{0};
+        std::atomic_int sourceWrites{0};
         QFuture<void> writer = QtConcurrent::run([&] {
             MySqlConnection src;
             src.open(plan.source);
@@ -245,12 +246,14 @@ private Q_SLOTS:
             dst.open(plan.target);
             while (!stop) {
                 src.exec(QStringLiteral("UPDATE w SET v = v + 1 WHERE id = 150"));
+                ++sourceWrites;
                 QThread::msleep(600);
                 dst.exec(QStringLiteral("UPDATE w SET v = v + 1 WHERE id = 150"));
                 ++writes;
             }
         });
-        QThread::msleep(100);
+        // Validate only once the application is writing (it may be slow to connect).
+        QTRY_VERIFY_WITH_TIMEOUT(sourceWrites > 0, 10000);
         const qint64 run = runFor(plan, QStringLiteral("inflight"));
         ValidationJob::Options o = fastOptions(ValidationJob::Mode::Checksum);
         o.recheckDelay = std::chrono::milliseconds(700);
@@ -351,12 +354,74 @@ private Q_SLOTS:
         QVERIFY(free.unchecked.isEmpty());
     }
 
-    void tableWithoutIntegerKeyIsUnchecked()
+    void keysTheDatabasesOrderDifferently_data()
+    {
+        QTest::addColumn<QString>("ddl");
+        QTest::addColumn<QString>("fill");
+        QTest::addColumn<QString>("corruption");
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("text key: changed value")
+            << "CREATE TABLE k (code VARCHAR(20) NOT NULL PRIMARY KEY, v INT)"
+            << "INSERT INTO k SELECT CONCAT(ELT(1 + seq % 3, 'a', 'B', 'é'), seq), seq FROM seq_1_to_500"
+            << "UPDATE k SET v = -1 WHERE code = 'B1'" << "[\"B1\"]" << "different";
+        QTest::newRow("text key: missing row")
+            << "CREATE TABLE k (code VARCHAR(20) NOT NULL PRIMARY KEY, v INT)"
+            << "INSERT INTO k SELECT CONCAT(ELT(1 + seq % 3, 'a', 'B', 'é'), seq), seq FROM seq_1_to_500"
+            << "DELETE FROM k WHERE code = 'é2'" << "[\"é2\"]" << "missing_in_target";
+        QTest::newRow("text key: extra row equal to a source key under the collation")
+            << "CREATE TABLE k (code VARCHAR(20) NOT NULL PRIMARY KEY, v INT)"
+            << "INSERT INTO k SELECT CONCAT(ELT(1 + seq % 3, 'a', 'B', 'é'), seq), seq FROM seq_1_to_500"
+            << "INSERT INTO k VALUES ('b1', 1)" << "[\"b1\"]" << "missing_in_source";
+        QTest::newRow("composite text and integer key")
+            << "CREATE TABLE k (region VARCHAR(10) NOT NULL, n INT NOT NULL, v INT, PRIMARY KEY (region, n))"
+            << "INSERT INTO k SELECT ELT(1 + seq % 4, 'eu', 'us', 'ap', 'Ω'), CAST(seq AS SIGNED) - 300, seq "
+               "FROM seq_1_to_600"
+            << "UPDATE k SET v = 0 WHERE region = 'eu' AND n = -296" << "[\"eu\",-296]" << "different";
+        QTest::newRow("binary key")
+            << "CREATE TABLE k (h VARBINARY(16) NOT NULL PRIMARY KEY, v INT)"
+            << "INSERT INTO k SELECT UNHEX(MD5(seq)), seq FROM seq_1_to_400"
+            << "UPDATE k SET v = 0 WHERE h = decode(md5('7'), 'hex')"
+            << "[\"8f14e45fceea167a5a36dedd4bea2543\"]" << "different";
+    }
+    void keysTheDatabasesOrderDifferently()
+    {
+        QFETCH(QString, ddl);
+        QFETCH(QString, fill);
+        QFETCH(QString, corruption);
+        QFETCH(QString, key);
+        QFETCH(QString, kind);
+        SWITCHYARD_NEED_SANDBOX(sb);
+        BackfillFixture f(sb, QStringLiteral("tst_val_keys"));
+        f.source().exec(ddl);
+        f.source().exec(fill);
+        const Plan plan = f.plan({BackfillFixture::table(QStringLiteral("k"))});
+        f.applySchema(plan);
+        copy(plan, QStringLiteral("k"));
+        const ValidationJob::Result clean =
+            validate(plan, QStringLiteral("k"), runFor(plan, QStringLiteral("clean")),
+                     fastOptions(ValidationJob::Mode::Checksum));
+        QCOMPARE(verdictName(clean.verdict), QStringLiteral("pass"));
+        QVERIFY(clean.rowsChecked >= 400);
+        f.target().exec(corruption);
+        for (auto mode : {ValidationJob::Mode::Checksum, ValidationJob::Mode::Full}) {
+            const qint64 run = runFor(plan, ValidationJob::modeName(mode));
+            const ValidationJob::Result r = validate(plan, QStringLiteral("k"), run, fastOptions(mode));
+            QVERIFY2(r.state == ValidationState::Completed, qPrintable(r.error));
+            QCOMPARE(verdictName(r.verdict), QStringLiteral("fail"));
+            const QList<MismatchRecord> found = mismatches(plan, run);
+            QCOMPARE(found.size(), 1);
+            QCOMPARE(found.first().keyJson, key);
+            QCOMPARE(storeName(found.first().kind), kind);
+        }
+    }
+
+    void tableWithDateTimeKeyIsUnchecked()
     {
         SWITCHYARD_NEED_SANDBOX(sb);
         BackfillFixture f(sb, QStringLiteral("tst_val_textkey"));
-        f.source().exec(QStringLiteral("CREATE TABLE k (code VARCHAR(10) NOT NULL PRIMARY KEY, v INT)"));
-        f.source().exec(QStringLiteral("INSERT INTO k VALUES ('a', 1), ('B', 2)"));
+        f.source().exec(QStringLiteral("CREATE TABLE k (at DATETIME(6) NOT NULL PRIMARY KEY, v INT)"));
+        f.source().exec(QStringLiteral("INSERT INTO k VALUES ('2024-01-01 00:00:00', 1), ('2024-01-02 00:00:00', 2)"));
         const Plan plan = f.plan({BackfillFixture::table(QStringLiteral("k"))});
         f.applySchema(plan);
         copy(plan, QStringLiteral("k"));
