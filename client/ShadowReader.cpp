@@ -141,7 +141,7 @@ void ShadowReader::run()
         if (!target.isOpen()) {
             target.open(m_plan.target, pgOptions);
             TableAccess::prepareTargetSession(target);
-            ensureTargetTables(target);
+            ensureTargetTablesIfPossible(target);
         }
     };
 

@@ -53,7 +53,7 @@ struct TableClient::Impl
             o.applicationName = QStringLiteral("switchyard-client");
             target.open(plan.target, o);
             TableAccess::prepareTargetSession(target);
-            ensureTargetTables(target);
+            ensureTargetTablesIfPossible(target);
         } catch (const std::exception &) {
             target.close();
             targetRetryAt = Clock::now() + std::chrono::milliseconds(options.targetRetryMs);

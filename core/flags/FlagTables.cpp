@@ -85,4 +85,26 @@ void ensureTargetTables(PgConnection &target)
     });
 }
 
+bool targetTablesExist(PgConnection &target)
+{
+    return target.run(QStringLiteral("looking for the switchyard tables on the target"), [&] {
+        pqxx::nontransaction tx(target.connection());
+        const pqxx::result r = tx.exec(
+            "SELECT count(*) FROM unnest(ARRAY['switchyard.flag_version', 'switchyard.flags', "
+            "'switchyard.flag_history', 'switchyard.repair_queue', 'switchyard.shadow_mismatches', "
+            "'switchyard.shadow_stats']) AS t(name) WHERE to_regclass(t.name) IS NULL");
+        return r[0][0].as<int>() == 0;
+    });
+}
+
+void ensureTargetTablesIfPossible(PgConnection &target) noexcept
+{
+    try {
+        if (!targetTablesExist(target))
+            ensureTargetTables(target);
+    } catch (const std::exception &) {
+        // Not ours to fix here; see the header.
+    }
+}
+
 } // namespace switchyard::core

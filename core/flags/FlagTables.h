@@ -26,7 +26,17 @@ inline constexpr const char *kFlagsChannel = "switchyard_flags";
 /// The DDL ensureTargetTables() runs, in order (for docs and tests).
 QStringList targetTablesDdl();
 
-/// Creates the schema and tables above when missing.
+/// Creates the schema and tables above when missing. Needs the CREATE
+/// privilege on the database (CREATE SCHEMA checks it even when the schema
+/// exists): the operator's tools call it, applications use the next one.
 void ensureTargetTables(PgConnection &target);
+
+/// True when every table above exists (no privilege needed beyond USAGE).
+bool targetTablesExist(PgConnection &target);
+
+/// For applications, whose database user usually may not run DDL: creates
+/// the tables only when some are missing, and ignores a failure to do so
+/// (the writes into them then fail and are handled like a target outage).
+void ensureTargetTablesIfPossible(PgConnection &target) noexcept;
 
 } // namespace switchyard::core
