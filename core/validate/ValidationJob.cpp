@@ -7,6 +7,7 @@
 #include "store/StoreError.h"
 #include "types/SchemaConversion.h"
 #include "types/TypeMapping.h"
+#include "validate/Rechecker.h"
 #include "validate/TableComparer.h"
 
 #include <QDateTime>
@@ -31,11 +32,6 @@ struct JobError : std::runtime_error
     using std::runtime_error::runtime_error;
 };
 
-// A chunk query failed for good: the chunk is unchecked.
-struct ChunkError : std::runtime_error
-{
-    using std::runtime_error::runtime_error;
-};
 
 } // namespace
 
@@ -59,8 +55,6 @@ struct ValidationJob::Impl
     QList<UncheckedChunk> unchecked;
     qint64 rows = 0;
     qint64 chunks = 0;
-    qint64 resolved = 0;
-    QHash<QString, qint64> known; // keyJson → id of open / in-flight records
     ValidationProgress progress;
     ProgressMeter meter;
     QElapsedTimer sinceMetrics;
@@ -316,9 +310,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         return result;
     }
 
-    const QList<CanonicalKind> kinds = s.cmp->keyKinds();
-
-    // Runs `fn` (a chunk's queries) with retries; throws ChunkError when the
+    // Runs `fn` (a chunk's queries) with retries; throws ReadFailed when the
     // chunk cannot be checked.
     auto withRetries = [&](const std::function<void()> &fn) {
         int tries = 0;
@@ -330,10 +322,10 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                 const DbError &err = e.error();
                 s.progress.lastError = err.toString();
                 if (!err.isRetryable() || ++tries > m_options.maxAttempts)
-                    throw ChunkError(err.toString().toStdString());
+                    throw ReadFailed(err.toString().toStdString());
                 report(ValidationState::Running, true);
                 if (!sleepInterruptibly(backoff(tries)))
-                    throw ChunkError("cancelled");
+                    throw ReadFailed("cancelled");
                 try {
                     if (err.needsReconnect()) {
                         if (err.engine == DbError::Engine::MySQL)
@@ -348,102 +340,14 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         }
     };
 
-    // Observes one key on both sides now: the difference, or nullopt when equal.
-    auto observe = [&](const ValidationKey &key) {
-        std::optional<RowDifference> d;
-        withRetries([&] {
-            RowSet src, dst;
-            if (auto r = s.cmp->sourceRow(key))
-                src.insert(TableComparer::joinKey(key), *r);
-            if (auto r = s.cmp->targetRow(key))
-                dst.insert(TableComparer::joinKey(key), *r);
-            const QList<RowDifference> diffs = diffRows(src, dst, s.mapping);
-            d = diffs.isEmpty() ? std::nullopt : std::optional<RowDifference>(diffs.first());
-        });
-        return d;
-    };
-    auto record = [&](const RowDifference &d, MismatchStatus status) {
-        MismatchRecord m;
-        m.runId = m_runId;
-        m.tableName = m_table;
-        m.keyJson = d.key.toJson(kinds);
-        m.kind = d.kind;
-        m.differingColumns = d.columns;
-        m.sourceRowJson = rowImageJson(d.source, s.mapping);
-        m.targetRowJson = rowImageJson(d.target, s.mapping);
-        m.status = status;
-        const MismatchRecord stored = s.store->mismatches().upsertMismatch(m);
-        if (stored.status == MismatchStatus::Open || stored.status == MismatchStatus::InFlight)
-            s.known.insert(m.keyJson, stored.id);
-    };
-    auto resolve = [&](const ValidationKey &key) {
-        const QString json = key.toJson(kinds);
-        const auto it = s.known.find(json);
-        if (it == s.known.end())
-            return;
-        s.store->mismatches().setMismatchStatus(*it, MismatchStatus::ResolvedOnRecheck,
-                                                QStringLiteral("equal on recheck"));
-        s.known.erase(it);
-        ++s.resolved;
-    };
-    // The recheck protocol (header comment). Throws ChunkError when a re-read fails.
-    auto confirm = [&](const RowDifference &first) {
+    Rechecker rechecker(*s.cmp, s.store->mismatches(), m_runId, m_table, m_options.recheckDelay, withRetries,
+                        [this](std::chrono::milliseconds d) { return sleepInterruptibly(d); });
+    rechecker.setBeforeRecheck([&] {
         if (m_hook)
             m_hook(Hook::BeforeRecheck, s.chunks + 1);
-        if (!sleepInterruptibly(m_options.recheckDelay))
-            return;
-        const auto again = observe(first.key);
-        if (!again) {
-            resolve(first.key);
-            return;
-        }
-        if (again->sameAs(first)) {
-            record(*again, MismatchStatus::Open);
-            return;
-        }
-        record(*again, MismatchStatus::InFlight);
-        if (!sleepInterruptibly(m_options.recheckDelay))
-            return;
-        const auto last = observe(first.key);
-        if (!last)
-            resolve(first.key);
-        else
-            record(*last, last->sameAs(*again) ? MismatchStatus::Open : MismatchStatus::InFlight);
-    };
-
-    // Known open / in-flight records of this table, re-read: at the start of
-    // a fresh job (drift repaired since, rows that settled) they may resolve.
-    auto recheckKnown = [&](bool inFlightOnly) {
-        QList<MismatchRecord> list;
-        for (MismatchStatus st : {MismatchStatus::Open, MismatchStatus::InFlight}) {
-            if (inFlightOnly && st == MismatchStatus::Open)
-                continue;
-            MismatchFilter f;
-            f.table = m_table;
-            f.status = st;
-            for (int offset = 0;; offset += 500) {
-                const QList<MismatchRecord> page = s.store->mismatches().mismatches(m_runId, f, offset, 500);
-                list += page;
-                if (page.size() < 500)
-                    break;
-            }
-        }
-        for (const MismatchRecord &m : std::as_const(list)) {
-            s.known.insert(m.keyJson, m.id);
-            const auto key = ValidationKey::fromJson(m.keyJson);
-            if (!key || m_cancel)
-                continue;
-            try {
-                const auto d = observe(*key);
-                if (!d)
-                    resolve(*key);
-                else if (m.status == MismatchStatus::InFlight)
-                    confirm(*d);
-            } catch (const ChunkError &) {
-                // Left as it is: still counted against the verdict.
-            }
-        }
-    };
+    });
+    auto observe = [&](const ValidationKey &key) { return rechecker.observe(key); };
+    auto confirm = [&](const RowDifference &d) { rechecker.confirm(d); };
 
     auto appendMetrics = [&](bool force) {
         if (!force && s.sinceMetrics.isValid() && s.sinceMetrics.elapsed() < 1000)
@@ -461,7 +365,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
 
     try {
         if (!result.resumed)
-            recheckKnown(false);
+            rechecker.recheckKnown(false, m_cancel);
         report(ValidationState::Running, true);
         s.meter.reset();
 
@@ -510,7 +414,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                 QList<RowImage> rows;
                 try {
                     withRetries([&] { rows = s.cmp->sourcePageAfter(s.after, page); });
-                } catch (const ChunkError &e) {
+                } catch (const ReadFailed &e) {
                     if (m_cancel)
                         break;
                     s.unchecked << UncheckedChunk{{s.after, std::nullopt},
@@ -537,7 +441,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                         if (d.kind != MismatchKind::MissingInSource)
                             confirm(d);
                     }
-                } catch (const ChunkError &e) {
+                } catch (const ReadFailed &e) {
                     if (m_cancel)
                         break;
                     s.unchecked << UncheckedChunk{{s.after, rows.last().key}, QString::fromUtf8(e.what())};
@@ -552,7 +456,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                 QList<ValidationKey> keys;
                 try {
                     withRetries([&] { keys = s.cmp->targetKeysAfter(s.after, page); });
-                } catch (const ChunkError &e) {
+                } catch (const ReadFailed &e) {
                     if (m_cancel)
                         break;
                     s.unchecked << UncheckedChunk{{s.after, std::nullopt},
@@ -570,7 +474,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                         if (const auto d = observe(k))
                             confirm(*d);
                     }
-                } catch (const ChunkError &e) {
+                } catch (const ReadFailed &e) {
                     if (m_cancel)
                         break;
                     s.unchecked << UncheckedChunk{{s.after, keys.last()}, QString::fromUtf8(e.what())};
@@ -607,7 +511,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                         s.rows = seen.size();
                         s.meter.add(1);
                         report(ValidationState::Running, false);
-                    } catch (const ChunkError &e) {
+                    } catch (const ReadFailed &e) {
                         s.unchecked << UncheckedChunk{{}, QString::fromUtf8(e.what())};
                         break;
                     }
@@ -617,7 +521,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
             for (const RowDifference &d : std::as_const(diffs)) {
                 try {
                     confirm(d);
-                } catch (const ChunkError &e) {
+                } catch (const ReadFailed &e) {
                     s.unchecked << UncheckedChunk{{d.key, d.key}, QString::fromUtf8(e.what())};
                 }
             }
@@ -653,7 +557,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                     withRetries([&] {
                         range.upper = s.cmp->sourceKeyAt({s.after, std::nullopt}, chunkRows - 1);
                     });
-                } catch (const ChunkError &e) {
+                } catch (const ReadFailed &e) {
                     // No boundary: the rest of the table cannot be walked.
                     s.unchecked << UncheckedChunk{{s.after, std::nullopt}, QString::fromUtf8(e.what())};
                     break;
@@ -712,7 +616,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                         report(ValidationState::Rechecking, true);
                     for (const RowDifference &d : std::as_const(diffs))
                         confirm(d);
-                } catch (const ChunkError &e) {
+                } catch (const ReadFailed &e) {
                     if (m_cancel)
                         break;
                     s.unchecked << UncheckedChunk{range, QString::fromUtf8(e.what())};
@@ -752,7 +656,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         }
 
         report(ValidationState::Rechecking, true);
-        recheckKnown(true);
+        rechecker.recheckKnown(true, m_cancel);
 
         MismatchFilter f;
         f.table = m_table;
@@ -763,7 +667,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         result.unchecked = s.unchecked;
         result.chunks = s.chunks;
         result.rowsChecked = s.rows;
-        result.resolved = s.resolved;
+        result.resolved = rechecker.resolved();
         if (m_options.mode == Mode::Count && result.sourceRows != result.targetRows)
             result.verdict = ValidationVerdict::Fail;
         else if (result.open > 0)
