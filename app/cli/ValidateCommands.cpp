@@ -8,6 +8,7 @@
 
 #include <QLocale>
 
+#include <csignal>
 #include <unistd.h>
 
 namespace switchyard::cli {
@@ -87,6 +88,22 @@ QString number(qint64 n)
 bool wantsHelp(const QStringList &args)
 {
     return args.contains(QLatin1String("--help")) || args.contains(QLatin1String("-h"));
+}
+
+// Test failpoint: SWITCHYARD_FAILPOINT=validate-after-chunk:<n> kills this
+// process with SIGKILL right after chunk n was checkpointed, the way a crash
+// would. Only the crash tests set it.
+ValidationJob::HookFn failpointFromEnvironment()
+{
+    const QString spec = qEnvironmentVariable("SWITCHYARD_FAILPOINT");
+    const QString prefix = QStringLiteral("validate-after-chunk:");
+    if (!spec.startsWith(prefix))
+        return {};
+    const qint64 chunk = spec.mid(prefix.size()).toLongLong();
+    return [chunk](ValidationJob::Hook h, qint64 n) {
+        if (h == ValidationJob::Hook::AfterChunk && n == chunk)
+            ::kill(::getpid(), SIGKILL);
+    };
 }
 
 struct Session
@@ -179,6 +196,7 @@ int runValidateCommand(const QStringList &args, QTextStream &out, QTextStream &e
             o.lockTimeoutMs = int(*lockTimeout);
         o.operatorName = qEnvironmentVariable("USER", QStringLiteral("switchyard-cli"));
         ValidationJob job(session->plan, table, session->location, session->runId, o);
+        job.setHook(failpointFromEnvironment());
         InterruptGuard guard([&job] { job.cancel(); });
         const ValidationJob::Result r = job.run([&](const ValidationProgress &p) {
             if (!terminal)
