@@ -311,6 +311,20 @@ private Q_SLOTS:
         QCOMPARE(found.size(), 1);
         QCOMPARE(found.first().keyJson, QStringLiteral("[750]"));
 
+        // The per-table summary lives in the checkpoint; the charts' series exist.
+        {
+            ControlStore cs = ControlStore::open(ControlStoreLocation::fromPlan(plan));
+            const auto cp = cs.jobs().loadCheckpoint(resumed.jobId);
+            QVERIFY(cp);
+            QVERIFY2(cp->lastKeyJson.contains(QStringLiteral("\"verdict\":\"fail\"")), qPrintable(cp->lastKeyJson));
+            QVERIFY2(cp->lastKeyJson.contains(QStringLiteral("\"done\":true")), qPrintable(cp->lastKeyJson));
+            QCOMPARE(cp->batchesDone, 11);
+            const QStringList series = cs.metrics().seriesNames(run);
+            for (const char *name : {"validate.rows_per_second:r", "validate.chunks_done:r", "mismatches.open:r"})
+                QVERIFY2(series.contains(QLatin1String(name)), qPrintable(series.join(QLatin1Char(' '))));
+            QCOMPARE(cs.jobs().job(resumed.jobId)->state, JobState::Completed);
+        }
+
         // A completed job is not resumed: the next run starts over and sees both.
         const ValidationJob::Result fresh = validate(plan, QStringLiteral("r"), run, o);
         QVERIFY(!fresh.resumed);
