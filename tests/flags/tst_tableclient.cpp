@@ -199,6 +199,45 @@ private Q_SLOTS:
                  1);
     }
 
+    void applicationUserWithoutDdlRights()
+    {
+        SWITCHYARD_NEED_SANDBOX(sb);
+        ClientFixture f(sb, QStringLiteral("tst_client_noddl"));
+        f.publish({QStringLiteral("write_target=on"), QStringLiteral("shadow_read=on"),
+                   QStringLiteral("shadow_sample_percent=100")});
+        // A least-privilege application role: DML on its table and on the
+        // switchyard tables, no CREATE anywhere.
+        const QString role = QStringLiteral("tst_flags_app");
+        // (A role left by an earlier run that failed half-way is removed first.)
+        f.target().exec(QStringLiteral("DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '%1') "
+                                       "THEN EXECUTE 'DROP OWNED BY %1'; END IF; END $$").arg(role));
+        f.target().exec(QStringLiteral("DROP ROLE IF EXISTS %1").arg(role));
+        f.target().exec(QStringLiteral("CREATE ROLE %1 LOGIN PASSWORD 'app-secret'").arg(role));
+        f.target().exec(QStringLiteral(
+            "REVOKE CREATE ON DATABASE tst_client_noddl FROM PUBLIC; REVOKE CREATE ON SCHEMA public FROM PUBLIC; "
+            "GRANT USAGE ON SCHEMA switchyard, public TO %1; "
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA switchyard, public TO %1; "
+            "GRANT USAGE ON ALL SEQUENCES IN SCHEMA switchyard, public TO %1").arg(role));
+        Plan plan = f.plan();
+        plan.target.user = role;
+        qputenv("SWITCHYARD_TARGET_PASSWORD", "app-secret");
+        {
+            ClientOptions o = fastOptions(f);
+            o.secondaryFault = [](const QString &entity) { return entity == QLatin1String("2"); };
+            TableClient client(plan, QStringLiteral("users"), o);
+            QVERIFY(client.flags().writeTarget);
+            QCOMPARE(client.insert(ClientFixture::user(1)).secondary, SecondaryOutcome::Written);
+            QCOMPARE(client.insert(ClientFixture::user(2)).secondary, SecondaryOutcome::QueuedInTarget);
+            QVERIFY(client.read({QVariant::fromValue(qulonglong(1))}).shadowed);
+            QVERIFY(client.waitForShadowIdle(10000));
+            QCOMPARE(client.stats().shadowCompared, 1);
+            QCOMPARE(client.stats().shadowErrors, 0);
+        }
+        qunsetenv("SWITCHYARD_TARGET_PASSWORD");
+        QCOMPARE(count(f.target(), QStringLiteral("SELECT count(*) FROM switchyard.repair_queue")), 1);
+        f.target().exec(QStringLiteral("DROP OWNED BY %1; DROP ROLE %1").arg(role));
+    }
+
     void shadowMismatchIsRecorded()
     {
         SWITCHYARD_NEED_SANDBOX(sb);
