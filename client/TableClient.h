@@ -10,7 +10,9 @@
 //
 // Writes: the primary (the source while write_source is on, else the
 // target) first; the application's write fails (DbException) only when the
-// primary fails. After the primary committed, the secondary (the target when
+// primary fails, or (std::runtime_error, after the primary committed) when a
+// failed secondary write can be recorded neither on the target nor in the
+// local repair file: losing it silently is never an option. After the primary committed, the secondary (the target when
 // write_target is on and the source is primary) receives the full row read
 // back from the primary: an upsert, or a delete when the row is gone. A
 // failed secondary write never fails the application's write and is never
