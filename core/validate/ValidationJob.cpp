@@ -581,7 +581,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                                          const TableComparer::Digest &dt) {
                                 const qint64 n = std::max(ds.rows, dt.rows);
                                 std::optional<ValidationKey> mid;
-                                if (n > m_options.leafRows) {
+                                if (n > std::max(1, m_options.leafRows)) { // n >= 2: both halves shrink
                                     withRetries([&] {
                                         mid = ds.rows >= dt.rows ? s.cmp->sourceKeyAt(r, n / 2 - 1)
                                                                  : s.cmp->targetKeyAt(r, n / 2 - 1);
