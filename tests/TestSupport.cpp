@@ -46,4 +46,29 @@ std::optional<Sandbox> sandbox()
     return s;
 }
 
+core::ConnectionSettings mysqlSettings(const Sandbox &sb, const QString &db)
+{
+    core::ConnectionSettings s;
+    s.engine = core::ConnectionSettings::Engine::MariaDB;
+    s.host = sb.mysql.host;
+    s.port = sb.mysql.port;
+    s.user = sb.mysql.user;
+    s.database = db;
+    s.sslMode = QStringLiteral("disabled");
+    return s;
+}
+
+core::ConnectionSettings pgSettings(const Sandbox &sb, const QString &db)
+{
+    core::ConnectionSettings s;
+    s.engine = core::ConnectionSettings::Engine::PostgreSQL;
+    s.host = sb.pg.host;
+    s.port = sb.pg.port;
+    s.user = sb.pg.user;
+    s.database = db;
+    s.schema = QStringLiteral("public");
+    s.sslMode = QStringLiteral("disable");
+    return s;
+}
+
 } // namespace switchyard::test

@@ -8,6 +8,8 @@
 // sandbox is a failure: a suite that silently skips its integration tests
 // must never look green.
 
+#include "plan/Plan.h"
+
 #include <QString>
 #include <QtTest>
 
@@ -34,6 +36,12 @@ struct Sandbox
     ServerSettings pg;    // credentials via PGPASSFILE
     QString dir;
 };
+
+/// Connection settings for database `db` on the sandbox's MariaDB (TLS off:
+/// loopback) — the password comes from SWITCHYARD_MYCNF, as in production.
+core::ConnectionSettings mysqlSettings(const Sandbox &sb, const QString &db);
+/// The same for PostgreSQL (schema "public"; the password from PGPASSFILE).
+core::ConnectionSettings pgSettings(const Sandbox &sb, const QString &db);
 
 /// The sandbox settings, or nullopt when the environment has none.
 std::optional<Sandbox> sandbox();

@@ -13,33 +13,6 @@ namespace switchyard::test {
 
 using namespace switchyard::core;
 
-namespace {
-
-ConnectionSettings mysqlSettings(const Sandbox &sb, const QString &db)
-{
-    ConnectionSettings s;
-    s.engine = ConnectionSettings::Engine::MariaDB;
-    s.host = sb.mysql.host;
-    s.port = sb.mysql.port;
-    s.user = sb.mysql.user;
-    s.database = db;
-    return s;
-}
-
-ConnectionSettings pgSettings(const Sandbox &sb, const QString &db)
-{
-    ConnectionSettings s;
-    s.engine = ConnectionSettings::Engine::PostgreSQL;
-    s.host = sb.pg.host;
-    s.port = sb.pg.port;
-    s.user = sb.pg.user;
-    s.database = db;
-    s.schema = QStringLiteral("public");
-    return s;
-}
-
-} // namespace
-
 BackfillFixture::BackfillFixture(const Sandbox &sb, const QString &name)
     : m_sb(sb)
     , m_name(name)

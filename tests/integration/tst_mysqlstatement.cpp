@@ -16,23 +16,13 @@
 #include <limits>
 
 using namespace switchyard::core;
+using switchyard::test::mysqlSettings;
+using switchyard::test::pgSettings;
 
 namespace {
 
 const QString kDatabase = QStringLiteral("tst_mysqlstatement");
 constexpr int kRows = 200000;
-
-ConnectionSettings mysqlSettings(const switchyard::test::Sandbox &sb, const QString &db)
-{
-    ConnectionSettings s;
-    s.engine = ConnectionSettings::Engine::MariaDB;
-    s.host = sb.mysql.host;
-    s.port = sb.mysql.port;
-    s.user = sb.mysql.user;
-    s.database = db;
-    s.sslMode = QStringLiteral("disabled");
-    return s;
-}
 
 // The generator below, in C++. Rows 1–11 carry the extremes.
 const char *const kGenerator = R"SQL(

@@ -21,34 +21,12 @@
 #include <thread>
 
 using namespace switchyard::core;
+using switchyard::test::mysqlSettings;
+using switchyard::test::pgSettings;
 
 namespace {
 
 const QString kDatabase = QStringLiteral("tst_sandbox");
-
-ConnectionSettings mysqlSettings(const switchyard::test::Sandbox &sb, const QString &db)
-{
-    ConnectionSettings s;
-    s.engine = ConnectionSettings::Engine::MariaDB;
-    s.host = sb.mysql.host;
-    s.port = sb.mysql.port;
-    s.user = sb.mysql.user;
-    s.database = db;
-    s.sslMode = QStringLiteral("disabled");
-    return s;
-}
-
-ConnectionSettings pgSettings(const switchyard::test::Sandbox &sb, const QString &db)
-{
-    ConnectionSettings s;
-    s.engine = ConnectionSettings::Engine::PostgreSQL;
-    s.host = sb.pg.host;
-    s.port = sb.pg.port;
-    s.user = sb.pg.user;
-    s.database = db;
-    s.sslMode = QStringLiteral("disable");
-    return s;
-}
 
 /// A loopback port nobody listens on: bound once by us, then released.
 int closedPort()

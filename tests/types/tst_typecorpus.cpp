@@ -25,6 +25,8 @@
 #include <QtTest>
 
 using namespace switchyard::core;
+using switchyard::test::mysqlSettings;
+using switchyard::test::pgSettings;
 
 namespace {
 
@@ -32,18 +34,6 @@ const QString kDatabase = QStringLiteral("tst_typecorpus");
 const QString kSchema = QStringLiteral("tst_typecorpus");
 // Backtick, double quote, spaces, a reserved word, mixed case.
 const QString kTable = QStringLiteral("Type Corpus \"x\" `y` select");
-
-ConnectionSettings mysqlSettings(const switchyard::test::Sandbox &sb, const QString &db)
-{
-    ConnectionSettings s;
-    s.engine = ConnectionSettings::Engine::MariaDB;
-    s.host = sb.mysql.host;
-    s.port = sb.mysql.port;
-    s.user = sb.mysql.user;
-    s.database = db;
-    s.sslMode = QStringLiteral("disabled");
-    return s;
-}
 
 ConnectionSettings pgSettings(const switchyard::test::Sandbox &sb)
 {
