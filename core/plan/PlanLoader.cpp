@@ -1,5 +1,7 @@
 #include "plan/PlanLoader.h"
 
+#include "flags/FlagSet.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <QFile>
@@ -59,12 +61,6 @@ const QRegularExpression &phaseIdPattern()
     return re;
 }
 
-const QRegularExpression &featureFlagPattern()
-{
-    static const QRegularExpression re(QStringLiteral("^feature\\.[a-z0-9][a-z0-9_]{0,62}$"));
-    return re;
-}
-
 bool looksLikeSecretKey(const QString &key)
 {
     const QString k = key.toLower();
@@ -86,28 +82,7 @@ QString keyList(Keys keys)
     return names.join(QStringLiteral(", "));
 }
 
-enum class FlagType { Bool, Percent, Choice };
-
-struct FlagInfo
-{
-    FlagType type;
-    QStringList choices;
-};
-
-std::optional<FlagInfo> flagInfo(const QString &name)
-{
-    if (name == QLatin1String("write_target") || name == QLatin1String("write_source") ||
-        name == QLatin1String("shadow_read"))
-        return FlagInfo{FlagType::Bool, {}};
-    if (name == QLatin1String("read_percent") || name == QLatin1String("shadow_sample_percent") ||
-        featureFlagPattern().match(name).hasMatch())
-        return FlagInfo{FlagType::Percent, {}};
-    if (name == QLatin1String("read_from"))
-        return FlagInfo{FlagType::Choice, {QStringLiteral("source"), QStringLiteral("target")}};
-    if (name == QLatin1String("active_side"))
-        return FlagInfo{FlagType::Choice, {QStringLiteral("blue"), QStringLiteral("green")}};
-    return std::nullopt;
-}
+// Flag names and types are owned by core/flags (FlagSet::typeOf).
 
 // Walks one YAML document and fills a Plan, collecting every error.
 class Reader
@@ -568,7 +543,7 @@ public:
             FlagSetting f;
             f.name = scalar(it->first);
             f.where = at(it->first);
-            const auto info = flagInfo(f.name);
+            const auto info = FlagSet::typeOf(f.name);
             if (!info) {
                 error(it->first,
                       QStringLiteral("unknown flag '%1' (expected write_target, write_source, "
@@ -621,7 +596,7 @@ public:
             return;
         if (require(n, "flag", QStringLiteral("'ramp'"))) {
             r.flag = nonEmptyStr(n, "flag").value_or(QString());
-            const auto info = flagInfo(r.flag);
+            const auto info = FlagSet::typeOf(r.flag);
             if (!r.flag.isEmpty() && (!info || info->type != FlagType::Percent))
                 error(n["flag"], QStringLiteral("ramp flag '%1' must be a percentage flag "
                                                 "(read_percent, shadow_sample_percent or "
