@@ -12,6 +12,7 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <limits>
 
 namespace switchyard::core {
@@ -93,6 +94,18 @@ void TableComparer::connect()
 void TableComparer::reconnectSource()
 {
     d->source.open(m_plan.source);
+    // A plain SELECT takes no row locks, but it does wait for a metadata
+    // lock (an ALTER TABLE, LOCK TABLES … WRITE) — by default for a year.
+    if (m_lockTimeoutMs > 0)
+        d->source.exec(QStringLiteral("SET SESSION lock_wait_timeout = %1")
+                           .arg(std::max(1, (m_lockTimeoutMs + 999) / 1000)));
+    if (m_statementTimeoutMs > 0) {
+        if (d->source.isMariaDB())
+            d->source.exec(QStringLiteral("SET SESSION max_statement_time = %1")
+                               .arg(double(m_statementTimeoutMs) / 1000.0, 0, 'f', 3));
+        else
+            d->source.exec(QStringLiteral("SET SESSION max_execution_time = %1").arg(m_statementTimeoutMs));
+    }
 }
 
 void TableComparer::reconnectTarget()

@@ -366,6 +366,20 @@ private Q_SLOTS:
         const ValidationJob::Result free = validate(plan, QStringLiteral("u"), run2, o);
         QCOMPARE(verdictName(free.verdict), QStringLiteral("pass"));
         QVERIFY(free.unchecked.isEmpty());
+
+        // On the source, a metadata lock (LOCK TABLES … WRITE) makes the
+        // walk time out after lock_wait_timeout (1 s): the rest is unchecked.
+        o.lockTimeoutMs = 1000;
+        MySqlConnection srcLocker;
+        srcLocker.open(plan.source);
+        srcLocker.exec(QStringLiteral("LOCK TABLES u WRITE"));
+        const ValidationJob::Result blocked = validate(plan, QStringLiteral("u"), runFor(plan, QStringLiteral("mdl")), o);
+        srcLocker.exec(QStringLiteral("UNLOCK TABLES"));
+        QVERIFY2(blocked.state == ValidationState::Completed, qPrintable(blocked.error));
+        QCOMPARE(verdictName(blocked.verdict), QStringLiteral("unchecked"));
+        QCOMPARE(blocked.unchecked.size(), 1);
+        QVERIFY2(blocked.unchecked.first().error.contains(QStringLiteral("1205")),
+                 qPrintable(blocked.unchecked.first().error));
     }
 
     void keysTheDatabasesOrderDifferently_data()
