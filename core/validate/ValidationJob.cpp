@@ -8,6 +8,7 @@
 #include "types/SchemaConversion.h"
 #include "types/TypeMapping.h"
 #include "validate/Rechecker.h"
+#include "validate/ValidationCheckpoint.h"
 #include "validate/TableComparer.h"
 
 #include <QDateTime>
@@ -50,11 +51,7 @@ struct ValidationJob::Impl
     std::unique_ptr<TableComparer> cmp;
     TableMapping mapping;
     qint64 jobId = 0;
-    std::optional<ValidationKey> after; // upper key of the last finished chunk
-    QString phase; // key-list comparison: "source" walk, then "target" walk
-    QList<UncheckedChunk> unchecked;
-    qint64 rows = 0;
-    qint64 chunks = 0;
+    ValidationCheckpoint cp; // resume point and summary, as stored
     ValidationProgress progress;
     ProgressMeter meter;
     QElapsedTimer sinceMetrics;
@@ -105,29 +102,13 @@ bool ValidationJob::sleepInterruptibly(std::chrono::milliseconds d)
     return !m_pauseWake.wait_for(lock, d, [this] { return m_cancel.load(); });
 }
 
-namespace {
-
-QJsonValue keyJsonValue(const std::optional<ValidationKey> &k, const QList<CanonicalKind> &kinds)
-{
-    if (!k)
-        return QJsonValue(QJsonValue::Null);
-    return QJsonValue(k->toJson(kinds)); // kept as text: integers may exceed 2^53
-}
-
-std::optional<ValidationKey> keyFromJsonValue(const QJsonValue &v)
-{
-    if (!v.isString())
-        return std::nullopt;
-    return ValidationKey::fromJson(v.toString());
-}
-
-} // namespace
 
 ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
 {
     Impl s;
     Result result;
     result.mode = modeName(m_options.mode);
+    s.cp.mode = result.mode;
     s.progress.table = m_table;
     s.progress.mode = result.mode;
     const TableSpec *spec = m_plan.table(m_table);
@@ -137,10 +118,10 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         if (!onProgress || !s.meter.sampleDue(force))
             return;
         s.progress.rowsPerSecond = s.meter.rate();
-        s.progress.chunksDone = s.chunks;
-        s.progress.rowsChecked = s.rows;
-        s.progress.unchecked = s.unchecked.size();
-        s.progress.cursor = s.after ? s.after->display() : QString();
+        s.progress.chunksDone = s.cp.chunks;
+        s.progress.rowsChecked = s.cp.rows;
+        s.progress.unchecked = s.cp.unchecked.size();
+        s.progress.cursor = s.cp.after ? s.cp.after->display() : QString();
         s.progress.atMs = QDateTime::currentMSecsSinceEpoch();
         onProgress(s.progress);
     };
@@ -154,42 +135,17 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         e.detailsJson = QStringLiteral("{\"job\":%1,\"mode\":\"%2\"}").arg(s.jobId).arg(result.mode);
         s.store->audit().appendAudit(e);
     };
-    auto summaryJson = [&](bool done, const QString &verdict) {
-        QJsonObject o;
-        o.insert(QStringLiteral("v"), 1);
-        o.insert(QStringLiteral("mode"), result.mode);
-        o.insert(QStringLiteral("after"), keyJsonValue(s.after, s.cmp ? s.cmp->keyKinds() : QList<CanonicalKind>()));
-        o.insert(QStringLiteral("done"), done);
-        if (!s.phase.isEmpty())
-            o.insert(QStringLiteral("phase"), s.phase);
-        o.insert(QStringLiteral("rows"), double(s.rows));
-        o.insert(QStringLiteral("chunks"), double(s.chunks));
-        QJsonArray un;
-        for (const UncheckedChunk &u : std::as_const(s.unchecked)) {
-            QJsonObject c;
-            const auto kinds = s.cmp ? s.cmp->keyKinds() : QList<CanonicalKind>();
-            c.insert(QStringLiteral("lower"), keyJsonValue(u.range.lower, kinds));
-            c.insert(QStringLiteral("upper"), keyJsonValue(u.range.upper, kinds));
-            c.insert(QStringLiteral("error"), u.error);
-            un.append(c);
-        }
-        o.insert(QStringLiteral("unchecked"), un);
-        if (!verdict.isEmpty())
-            o.insert(QStringLiteral("verdict"), verdict);
-        if (result.sourceRows >= 0) {
-            o.insert(QStringLiteral("source_rows"), double(result.sourceRows));
-            o.insert(QStringLiteral("target_rows"), double(result.targetRows));
-        }
-        if (!result.statement.isEmpty())
-            o.insert(QStringLiteral("statement"), result.statement);
-        return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
-    };
     auto saveCheckpoint = [&](bool done, const QString &verdict) {
-        Checkpoint cp;
-        cp.lastKeyJson = summaryJson(done, verdict);
-        cp.rowsDone = s.rows;
-        cp.batchesDone = s.chunks;
-        s.store->jobs().saveCheckpoint(s.jobId, cp);
+        s.cp.done = done;
+        s.cp.verdict = verdict;
+        s.cp.sourceRows = result.sourceRows;
+        s.cp.targetRows = result.targetRows;
+        s.cp.statement = result.statement;
+        Checkpoint stored;
+        stored.lastKeyJson = s.cp.toJson(s.cmp ? s.cmp->keyKinds() : QList<CanonicalKind>());
+        stored.rowsDone = s.cp.rows;
+        stored.batchesDone = s.cp.chunks;
+        s.store->jobs().saveCheckpoint(s.jobId, stored);
     };
     auto fail = [&](const QString &message, bool retryable) {
         result.state = ValidationState::Failed;
@@ -255,23 +211,12 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                 // Resume the newest unfinished job of the same mode; otherwise start afresh.
                 const auto existing = s.store->jobs().latestJob(m_runId, JobSpec::Kind::Validate, m_table);
                 if (existing && existing->state != JobState::Completed) {
-                    const auto cp = s.store->jobs().loadCheckpoint(existing->id);
-                    const QJsonObject o = cp ? QJsonDocument::fromJson(cp->lastKeyJson.toUtf8()).object()
-                                             : QJsonObject();
-                    if (o.value(QStringLiteral("mode")).toString() == result.mode &&
-                        !o.value(QStringLiteral("done")).toBool()) {
+                    const auto stored = s.store->jobs().loadCheckpoint(existing->id);
+                    const auto cp = stored ? ValidationCheckpoint::fromJson(stored->lastKeyJson) : std::nullopt;
+                    if (cp && cp->mode == result.mode && !cp->done) {
                         s.jobId = existing->id;
-                        s.after = keyFromJsonValue(o.value(QStringLiteral("after")));
-                        s.rows = qint64(o.value(QStringLiteral("rows")).toDouble());
-                        s.chunks = qint64(o.value(QStringLiteral("chunks")).toDouble());
-                        s.phase = o.value(QStringLiteral("phase")).toString();
-                        for (const QJsonValue &v : o.value(QStringLiteral("unchecked")).toArray()) {
-                            const QJsonObject c = v.toObject();
-                            s.unchecked << UncheckedChunk{{keyFromJsonValue(c.value(QStringLiteral("lower"))),
-                                                           keyFromJsonValue(c.value(QStringLiteral("upper")))},
-                                                          c.value(QStringLiteral("error")).toString()};
-                        }
-                        result.resumed = s.chunks > 0;
+                        s.cp = *cp;
+                        result.resumed = s.cp.chunks > 0;
                     }
                 }
                 if (s.jobId == 0) {
@@ -286,7 +231,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
             }
             s.store->jobs().setJobState(s.jobId, {JobState::Running, {}, false, {}, QSysInfo::machineHostName(), {}});
             audit(QStringLiteral("validate.start"),
-                  result.resumed ? QStringLiteral("resuming after key %1").arg(s.after ? s.after->display() : QString())
+                  result.resumed ? QStringLiteral("resuming after key %1").arg(s.cp.after ? s.cp.after->display() : QString())
                                  : QStringLiteral("from the beginning"));
             break;
         } catch (const JobError &e) {
@@ -344,7 +289,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                         [this](std::chrono::milliseconds d) { return sleepInterruptibly(d); });
     rechecker.setBeforeRecheck([&] {
         if (m_hook)
-            m_hook(Hook::BeforeRecheck, s.chunks + 1);
+            m_hook(Hook::BeforeRecheck, s.cp.chunks + 1);
     });
     auto observe = [&](const ValidationKey &key) { return rechecker.observe(key); };
     auto confirm = [&](const RowDifference &d) { rechecker.confirm(d); };
@@ -359,7 +304,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         f.status = MismatchStatus::Open;
         s.progress.open = s.store->mismatches().countMismatches(m_runId, f);
         s.store->metrics().appendSamples({{m_runId, QStringLiteral("validate.rows_per_second:") + m_table, now, s.meter.rate(), 0},
-                                          {m_runId, QStringLiteral("validate.chunks_done:") + m_table, now, double(s.chunks), 0},
+                                          {m_runId, QStringLiteral("validate.chunks_done:") + m_table, now, double(s.cp.chunks), 0},
                                           {m_runId, QStringLiteral("mismatches.open:") + m_table, now, double(s.progress.open), 0}});
     };
 
@@ -375,17 +320,17 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                 result.sourceRows = s.cmp->sourceCount();
                 result.targetRows = s.cmp->targetCount();
             });
-            s.rows = result.sourceRows;
+            s.cp.rows = result.sourceRows;
             result.statement = QStringLiteral("row counts: source %1, target %2 (a count proves only the number "
                                               "of rows, not their contents)")
                                    .arg(result.sourceRows)
                                    .arg(result.targetRows);
         } else if (mode == Mode::Sample && (!s.cmp->rangeCapable() || s.mapping.keyColumns.size() != 1)) {
-            s.unchecked << UncheckedChunk{{}, QStringLiteral("sampling needs a single integer key (this "
+            s.cp.unchecked << UncheckedChunk{{}, QStringLiteral("sampling needs a single integer key (this "
                                                              "table's key: %1); use --mode checksum")
                                                   .arg(s.mapping.keyColumns.join(QStringLiteral(", ")))};
         } else if (!s.cmp->rangeCapable() && !s.cmp->keyLookupCapable()) {
-            s.unchecked << UncheckedChunk{{}, QStringLiteral("the key (%1) has a column type validation "
+            s.cp.unchecked << UncheckedChunk{{}, QStringLiteral("the key (%1) has a column type validation "
                                                              "cannot look up by value yet (date-time, "
                                                              "float, …); the table is unchecked")
                                                   .arg(s.mapping.keyColumns.join(QStringLiteral(", ")))};
@@ -395,35 +340,35 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
             // side's rows looked up by key list. Row by row in both modes.
             const int page = std::clamp(m_options.chunkRows > 0 ? m_options.chunkRows : 1000, 1,
                                         std::min(2000, 30000 / int(std::max<qsizetype>(1, s.mapping.keyColumns.size()))));
-            if (s.phase.isEmpty())
-                s.phase = QStringLiteral("source");
+            if (s.cp.phase.isEmpty())
+                s.cp.phase = QStringLiteral("source");
             auto finishPage = [&](const ValidationKey &last, qint64 rowsSeen) {
-                s.after = last;
-                s.rows += rowsSeen;
-                ++s.chunks;
+                s.cp.after = last;
+                s.cp.rows += rowsSeen;
+                ++s.cp.chunks;
                 saveCheckpoint(false, {});
                 s.meter.add(rowsSeen);
                 appendMetrics(false);
                 report(ValidationState::Running, false);
                 if (m_hook)
-                    m_hook(Hook::AfterChunk, s.chunks);
+                    m_hook(Hook::AfterChunk, s.cp.chunks);
             };
-            while (s.phase == QLatin1String("source") && !m_cancel) {
+            while (s.cp.phase == QLatin1String("source") && !m_cancel) {
                 if (m_paused && !waitWhilePaused())
                     break;
                 QList<RowImage> rows;
                 try {
-                    withRetries([&] { rows = s.cmp->sourcePageAfter(s.after, page); });
+                    withRetries([&] { rows = s.cmp->sourcePageAfter(s.cp.after, page); });
                 } catch (const ReadFailed &e) {
                     if (m_cancel)
                         break;
-                    s.unchecked << UncheckedChunk{{s.after, std::nullopt},
+                    s.cp.unchecked << UncheckedChunk{{s.cp.after, std::nullopt},
                                                   QStringLiteral("source walk: ") + QString::fromUtf8(e.what())};
                     rows.clear();
                 }
                 if (rows.isEmpty()) {
-                    s.phase = QStringLiteral("target");
-                    s.after.reset();
+                    s.cp.phase = QStringLiteral("target");
+                    s.cp.after.reset();
                     saveCheckpoint(false, {});
                     break;
                 }
@@ -444,22 +389,22 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                 } catch (const ReadFailed &e) {
                     if (m_cancel)
                         break;
-                    s.unchecked << UncheckedChunk{{s.after, rows.last().key}, QString::fromUtf8(e.what())};
+                    s.cp.unchecked << UncheckedChunk{{s.cp.after, rows.last().key}, QString::fromUtf8(e.what())};
                 }
                 if (m_cancel)
                     break;
                 finishPage(rows.last().key, rows.size());
             }
-            while (s.phase == QLatin1String("target") && !m_cancel) {
+            while (s.cp.phase == QLatin1String("target") && !m_cancel) {
                 if (m_paused && !waitWhilePaused())
                     break;
                 QList<ValidationKey> keys;
                 try {
-                    withRetries([&] { keys = s.cmp->targetKeysAfter(s.after, page); });
+                    withRetries([&] { keys = s.cmp->targetKeysAfter(s.cp.after, page); });
                 } catch (const ReadFailed &e) {
                     if (m_cancel)
                         break;
-                    s.unchecked << UncheckedChunk{{s.after, std::nullopt},
+                    s.cp.unchecked << UncheckedChunk{{s.cp.after, std::nullopt},
                                                   QStringLiteral("target walk: ") + QString::fromUtf8(e.what())};
                     break;
                 }
@@ -477,7 +422,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                 } catch (const ReadFailed &e) {
                     if (m_cancel)
                         break;
-                    s.unchecked << UncheckedChunk{{s.after, keys.last()}, QString::fromUtf8(e.what())};
+                    s.cp.unchecked << UncheckedChunk{{s.cp.after, keys.last()}, QString::fromUtf8(e.what())};
                 }
                 if (m_cancel)
                     break;
@@ -508,11 +453,11 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                         seen.insert(TableComparer::joinKey(*key));
                         if (const auto d = observe(*key))
                             diffs << *d;
-                        s.rows = seen.size();
+                        s.cp.rows = seen.size();
                         s.meter.add(1);
                         report(ValidationState::Running, false);
                     } catch (const ReadFailed &e) {
-                        s.unchecked << UncheckedChunk{{}, QString::fromUtf8(e.what())};
+                        s.cp.unchecked << UncheckedChunk{{}, QString::fromUtf8(e.what())};
                         break;
                     }
                 }
@@ -522,7 +467,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                 try {
                     confirm(d);
                 } catch (const ReadFailed &e) {
-                    s.unchecked << UncheckedChunk{{d.key, d.key}, QString::fromUtf8(e.what())};
+                    s.cp.unchecked << UncheckedChunk{{d.key, d.key}, QString::fromUtf8(e.what())};
                 }
             }
             const qint64 n = seen.size();
@@ -533,9 +478,9 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                                    .arg(n)
                                    .arg(diffs.size())
                                    .arg(100.0 * bound, 0, 'g', 3);
-            s.rows = n;
+            s.cp.rows = n;
         } else {
-            // Chunks over the source key order, resumable after s.after.
+            // Chunks over the source key order, resumable after s.cp.after.
             const int initialChunk = m_options.chunkRows > 0
                                          ? m_options.chunkRows
                                          : int(std::clamp<qint64>(s.progress.rowsEstimated / 50, 1000, 10000));
@@ -550,16 +495,16 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                         break;
                 }
                 KeyRange range;
-                range.lower = s.after;
+                range.lower = s.cp.after;
                 QElapsedTimer timer;
                 timer.start();
                 try {
                     withRetries([&] {
-                        range.upper = s.cmp->sourceKeyAt({s.after, std::nullopt}, chunkRows - 1);
+                        range.upper = s.cmp->sourceKeyAt({s.cp.after, std::nullopt}, chunkRows - 1);
                     });
                 } catch (const ReadFailed &e) {
                     // No boundary: the rest of the table cannot be walked.
-                    s.unchecked << UncheckedChunk{{s.after, std::nullopt}, QString::fromUtf8(e.what())};
+                    s.cp.unchecked << UncheckedChunk{{s.cp.after, std::nullopt}, QString::fromUtf8(e.what())};
                     break;
                 }
                 QList<RowDifference> diffs;
@@ -619,20 +564,20 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                 } catch (const ReadFailed &e) {
                     if (m_cancel)
                         break;
-                    s.unchecked << UncheckedChunk{range, QString::fromUtf8(e.what())};
+                    s.cp.unchecked << UncheckedChunk{range, QString::fromUtf8(e.what())};
                 }
                 if (m_cancel)
                     break; // this chunk is not finished: it is redone on resume
-                s.after = range.upper;
-                s.rows += chunkRowsSeen;
-                ++s.chunks;
+                s.cp.after = range.upper;
+                s.cp.rows += chunkRowsSeen;
+                ++s.cp.chunks;
                 done = !range.upper;
                 saveCheckpoint(false, {});
                 s.meter.add(chunkRowsSeen);
                 appendMetrics(false);
                 report(ValidationState::Running, false);
                 if (m_hook)
-                    m_hook(Hook::AfterChunk, s.chunks);
+                    m_hook(Hook::AfterChunk, s.cp.chunks);
                 // Adapt: aim for chunks of about half a second to two seconds.
                 const double secs = timer.nsecsElapsed() / 1e9;
                 if (secs > 2.0)
@@ -647,10 +592,10 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
             s.store->jobs().setJobState(s.jobId, {JobState::Cancelled, {}, false, {}, {}, {}});
             audit(QStringLiteral("validate.cancel"),
                   QStringLiteral("stopped after key %1; the checkpoint is kept")
-                      .arg(s.after ? s.after->display() : QStringLiteral("-")));
-            result.chunks = s.chunks;
-            result.rowsChecked = s.rows;
-            result.unchecked = s.unchecked;
+                      .arg(s.cp.after ? s.cp.after->display() : QStringLiteral("-")));
+            result.chunks = s.cp.chunks;
+            result.rowsChecked = s.cp.rows;
+            result.unchecked = s.cp.unchecked;
             report(ValidationState::Cancelled, true);
             return result;
         }
@@ -664,9 +609,9 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         result.open = s.store->mismatches().countMismatches(m_runId, f);
         f.status = MismatchStatus::InFlight;
         result.inFlight = s.store->mismatches().countMismatches(m_runId, f);
-        result.unchecked = s.unchecked;
-        result.chunks = s.chunks;
-        result.rowsChecked = s.rows;
+        result.unchecked = s.cp.unchecked;
+        result.chunks = s.cp.chunks;
+        result.rowsChecked = s.cp.rows;
         result.resolved = rechecker.resolved();
         if (m_options.mode == Mode::Count && result.sourceRows != result.targetRows)
             result.verdict = ValidationVerdict::Fail;

@@ -1,6 +1,7 @@
 // The pure parts of validation: key JSON (the store's dedupe key), the SQL
 // shapes, and the row diff, each tested both ways.
 
+#include "validate/ValidationCheckpoint.h"
 #include "validate/ValidationSql.h"
 #include "validate/ValidationTypes.h"
 
@@ -73,6 +74,28 @@ private Q_SLOTS:
         QVERIFY(!ValidationKey::fromJson(QStringLiteral("42")));
         QVERIFY(!ValidationKey::fromJson(QStringLiteral("[42")));
         QVERIFY(!ValidationKey::fromJson(QStringLiteral("[{\"a\":1}]")));
+    }
+
+    void checkpointRoundTrip()
+    {
+        ValidationCheckpoint cp;
+        cp.mode = QStringLiteral("checksum");
+        cp.after = ValidationKey{{"18446744073709551615"}};
+        cp.phase = QStringLiteral("target");
+        cp.rows = 4200;
+        cp.chunks = 42;
+        cp.unchecked << UncheckedChunk{{ValidationKey{{"1000"}}, std::nullopt}, QStringLiteral("55P03")};
+        const QList<CanonicalKind> kinds{CanonicalKind::Integer};
+        const QString json = cp.toJson(kinds);
+        const auto back = ValidationCheckpoint::fromJson(json);
+        QVERIFY(back);
+        QCOMPARE(back->toJson(kinds), json);
+        QCOMPARE(back->after->parts.first(), QByteArray("18446744073709551615")); // exact beyond 2^53
+        QVERIFY(!back->unchecked.first().range.upper);
+        QCOMPARE(back->sourceRows, -1);
+        // A backfill's key array, or garbage, is not a validation checkpoint.
+        QVERIFY(!ValidationCheckpoint::fromJson(QStringLiteral("[{\"i\":\"42\"}]")));
+        QVERIFY(!ValidationCheckpoint::fromJson(QStringLiteral("{\"v\":2}")));
     }
 
     void samePredicateOnBothSides()
