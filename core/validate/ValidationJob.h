@@ -16,9 +16,13 @@
 //             checksum path is tested against).
 //   sample    sampleSize random integer keys found by key seeks
 //             (`WHERE k >= ? ORDER BY k LIMIT 1`), each row compared.
-// Checksum, full and sample need a key whose columns are all integers (the
-// same range predicate then selects the same rows on both sides); other keys
-// end as "unchecked" with a message saying so.
+// Key ranges are used only when every key column is an integer (the same
+// range predicate then selects the same rows on both sides). Keys the two
+// databases order differently (text, CHAR, binary, date, or composites with
+// them) are compared row by row in checksum and full mode: the source walked
+// in its own order with target rows looked up by key list, then the target
+// walked in its order with source rows looked up by key list. Sampling needs
+// a single integer key; keys of other types end "unchecked", saying why.
 //
 // Every difference is re-read after recheckDelay before it is recorded:
 // gone → not recorded (an earlier record becomes resolved_on_recheck); the
@@ -28,11 +32,12 @@
 // re-read at the start of a fresh job and in-flight ones again at its end.
 //
 // Results go to the control store: mismatches (MismatchRepository, deduped by
-// key), the job record and its checkpoint, whose lastKeyJson holds a JSON
-// object {"v":1,"mode":…,"after":<last finished chunk's upper key>,"done":…,
-// "rows":…,"chunks":…,"unchecked":[…],"verdict":…} — the resume point and the
-// per-table summary — and metric samples "validate.rows_per_second:<table>",
+// key), the job record and its checkpoint, whose lastKeyJson holds a
+// ValidationCheckpoint (a JSON object: the resume point and the per-table
+// summary), and metric samples "validate.rows_per_second:<table>",
 // "validate.chunks_done:<table>", "mismatches.open:<table>".
+// An unfinished job of the same mode is resumed after its last chunk; a
+// completed one is not (the next run starts over).
 //
 // Errors: a chunk query that fails with a retryable error is retried
 // (maxAttempts, exponential backoff, reconnecting when needed); still failing,
