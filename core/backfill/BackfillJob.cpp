@@ -77,6 +77,7 @@ struct BackfillJob::Impl
     ProgressMeter meter;
     std::optional<KeyPart> maxKey;
     QElapsedTimer sinceMaxKey;
+    QElapsedTimer sinceSample; // metric samples into the store, once a second
 };
 
 BackfillJob::BackfillJob(const Plan &plan, const QString &table, const ControlStoreLocation &store,
@@ -308,7 +309,18 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
     bool forceChecked = false;
     attempt = 0;
     s.meter.reset();
+    s.sinceSample.start();
     report(BackfillState::Running, true);
+    // Once a second (and at the end) into the store: the charts' history,
+    // which survives a restart of the cockpit.
+    auto storeSamples = [&] {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        s.store->metrics().appendSamples(
+            {{m_runId, QStringLiteral("backfill.rows_per_second:") + m_table, now, s.meter.rate(), 0},
+             {m_runId, QStringLiteral("backfill.rows_copied:") + m_table, now,
+              double(s.progress.rowsCopied), 0}});
+        s.sinceSample.restart();
+    };
     auto hook = [&](Hook h, qint64 n) {
         if (m_hook)
             m_hook(h, batch.last, n);
@@ -405,6 +417,8 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
                 s.sinceMaxKey.restart();
             }
             s.store->jobs().heartbeat(s.jobId, m_options.workerId, QSysInfo::machineHostName());
+            if (s.sinceSample.hasExpired(1000))
+                storeSamples();
             report(BackfillState::Running, false);
         } catch (const std::exception &e) {
             s.writer->abortStream();
@@ -454,6 +468,7 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
     if (m_cancel) {
         result.state = BackfillState::Cancelled;
         try {
+            storeSamples();
             s.store->jobs().setJobState(s.jobId, {JobState::Cancelled, {}, false, {}, {}, {}});
             audit(s, QStringLiteral("backfill.cancel"),
                   QStringLiteral("stopped after key %1; the checkpoint is kept")
@@ -488,6 +503,7 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
     }
 
     try {
+        storeSamples();
         s.store->jobs().setJobState(s.jobId, {JobState::Completed, {}, false, {}, {}, {}});
         audit(s, QStringLiteral("backfill.complete"),
               QStringLiteral("%1 rows copied, %2 rejected")

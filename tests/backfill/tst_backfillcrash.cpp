@@ -16,6 +16,7 @@
 #include <QtConcurrent>
 
 #include <csignal>
+#include <limits>
 
 using namespace switchyard::core;
 using switchyard::test::BackfillFixture;
@@ -128,6 +129,40 @@ private Q_SLOTS:
         QVERIFY2(!done.crashed && done.exitCode == 0, qPrintable(done.output));
         const QStringList diff = f.differences(plan, QStringLiteral("users"));
         QVERIFY2(diff.isEmpty(), qPrintable(QStringLiteral("seed %1\n").arg(seed) + diff.join(QLatin1Char('\n'))));
+    }
+
+    // Ctrl-C (SIGINT) stops at a batch boundary with exit 130; the next run resumes.
+    void interruptStopsCleanlyAndResumes()
+    {
+        SWITCHYARD_NEED_SANDBOX(sb);
+        BackfillFixture f(sb, QStringLiteral("tst_bf_sigint"));
+        fillUsers(f.source(), 6000);
+        const Plan plan = f.plan({BackfillFixture::table(QStringLiteral("users"), 200)});
+        f.applySchema(plan);
+        const QString planPath = f.writePlanFile(plan);
+        QProcess p;
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.start(switchyard::test::cliPath(), {QStringLiteral("backfill"), planPath,
+                                              QStringLiteral("--max-rows-per-second"), QStringLiteral("1500")});
+        QVERIFY(p.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(f.targetCount(QStringLiteral("users")) >= 1500, 20000);
+        ::kill(pid_t(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(20000));
+        const QString output = QString::fromUtf8(p.readAll());
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(p.exitCode() == 130, qPrintable(output));
+        QVERIFY2(output.contains(QStringLiteral("run the command again to resume")), qPrintable(output));
+        const qint64 partial = f.targetCount(QStringLiteral("users"));
+        QVERIFY(partial < 6000);
+        const CliRun done = backfill(planPath, {});
+        QVERIFY2(!done.crashed && done.exitCode == 0, qPrintable(done.output));
+        const QStringList diff = f.differences(plan, QStringLiteral("users"));
+        QVERIFY2(diff.isEmpty(), qPrintable(diff.join(QLatin1Char('\n'))));
+        // The run left its figures for the charts in the control store.
+        ControlStore cs = ControlStore::open(ControlStoreLocation::fromPlan(plan));
+        const qint64 run = cs.runs().latestRun(plan.migration.name)->id;
+        QVERIFY(!cs.metrics().samples(run, QStringLiteral("backfill.rows_copied:users"), 0,
+                                      std::numeric_limits<qint64>::max()).isEmpty());
     }
 
     void bothServersRestartedUnderARunningJob()
