@@ -332,6 +332,37 @@ private Q_SLOTS:
         QCOMPARE(fresh.open, 2);
     }
 
+    void pauseHoldsBetweenChunksAndResumeFinishes()
+    {
+        SWITCHYARD_NEED_SANDBOX(sb);
+        BackfillFixture f(sb, QStringLiteral("tst_val_pause"));
+        f.source().exec(QStringLiteral("CREATE TABLE q (id INT NOT NULL PRIMARY KEY, v INT)"));
+        f.source().exec(QStringLiteral("INSERT INTO q SELECT seq, seq FROM seq_1_to_500"));
+        const Plan plan = f.plan({BackfillFixture::table(QStringLiteral("q"))});
+        f.applySchema(plan);
+        copy(plan, QStringLiteral("q"));
+        ValidationJob job(plan, QStringLiteral("q"), ControlStoreLocation::fromPlan(plan),
+                          runFor(plan, QStringLiteral("pause")), fastOptions(ValidationJob::Mode::Checksum));
+        std::atomic<qint64> chunks{0};
+        job.setHook([&](ValidationJob::Hook h, qint64 n) {
+            if (h != ValidationJob::Hook::AfterChunk)
+                return;
+            chunks = n;
+            if (n == 2)
+                job.pause(); // from inside, so the test knows exactly where it stops
+        });
+        QFuture<ValidationJob::Result> running = QtConcurrent::run([&job] { return job.run(); });
+        QTRY_COMPARE_WITH_TIMEOUT(chunks.load(), qint64(2), 10000);
+        QThread::msleep(400);
+        QCOMPARE(chunks.load(), qint64(2)); // held between chunks
+        QVERIFY(!running.isFinished());
+        job.resume();
+        running.waitForFinished();
+        const ValidationJob::Result r = running.result();
+        QCOMPARE(verdictName(r.verdict), QStringLiteral("pass"));
+        QCOMPARE(r.chunks, 6);
+    }
+
     void failingChunkIsUncheckedNotPass()
     {
         SWITCHYARD_NEED_SANDBOX(sb);
