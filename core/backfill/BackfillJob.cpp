@@ -392,11 +392,13 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
                 rec.rawValue = r.rawValue.toUtf8();
                 rejects << rec;
             }
-            // The checkpoint moves only now, after the target commit. Rejects
-            // first: a crash between the two replays the batch and records
-            // its rejects again (counted twice), never loses one.
-            s.store->mismatches().addRejects(rejects);
-            s.store->jobs().saveCheckpoint(s.jobId, cp);
+            // The checkpoint moves only now, after the target commit, in one
+            // store transaction with the batch's rejects: a crash replays the
+            // batch with neither, never with one of them.
+            s.store->transaction(QStringLiteral("commit batch %1 of %2").arg(batchNumber).arg(m_table), [&] {
+                s.store->mismatches().addRejects(rejects);
+                s.store->jobs().saveCheckpoint(s.jobId, cp);
+            });
             hook(Hook::AfterCheckpoint, batchNumber);
             s.reader->commit();
 

@@ -88,6 +88,11 @@ int ControlStore::latestSchemaVersion()
     return StoreSchema::latestVersion();
 }
 
+void ControlStore::transaction(const QString &what, const std::function<void()> &work)
+{
+    d->connection.write(what, [&] { work(); });
+}
+
 RunRepository &ControlStore::runs() { return d->runs; }
 JobRepository &ControlStore::jobs() { return d->jobs; }
 MetricRepository &ControlStore::metrics() { return d->metrics; }

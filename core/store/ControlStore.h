@@ -43,6 +43,7 @@
 #include "StoreError.h"
 #include "StoreTypes.h"
 
+#include <functional>
 #include <memory>
 
 namespace switchyard::core {
@@ -74,6 +75,12 @@ public:
     int schemaVersion();
     /// The newest schema version this build knows.
     static int latestSchemaVersion();
+
+    /// Runs `work` — calls on this store's repositories — as ONE transaction:
+    /// all of it is committed or none. The repositories' own writes inside
+    /// join it. On busy/conflict the whole transaction is retried, so `work`
+    /// must be safe to run again. Throws StoreException.
+    void transaction(const QString &what, const std::function<void()> &work);
 
     RunRepository &runs();
     JobRepository &jobs();

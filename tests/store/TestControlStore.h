@@ -53,6 +53,8 @@ private slots:
     void refusesNewerSchema();
     void checkpointsUpsertAndReload_data();
     void checkpointsUpsertAndReload();
+    void transactionIsAllOrNothing_data();
+    void transactionIsAllOrNothing();
     void jobLifecycle_data();
     void jobLifecycle();
     void phaseStateRefusesStaleUpdates_data();

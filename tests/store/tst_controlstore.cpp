@@ -156,6 +156,50 @@ void TestControlStore::checkpointsUpsertAndReload()
     STORE_CATCH
 }
 
+void TestControlStore::transactionIsAllOrNothing_data()
+{
+    addBackends();
+}
+
+// A batch's rejects and its checkpoint go in together or not at all.
+void TestControlStore::transactionIsAllOrNothing()
+{
+    STORE_LOCATION(loc);
+    STORE_TRY
+    ControlStore store = ControlStore::open(loc);
+    const qint64 run = store.runs().ensureRun(QStringLiteral("m"), QStringLiteral("/p.yaml"), QStringLiteral("h1"));
+    const JobRecord job = store.jobs().createJob({run, JobSpec::Kind::Backfill, QStringLiteral("users")});
+    RejectRecord reject;
+    reject.runId = run;
+    reject.tableName = QStringLiteral("users");
+    reject.keyJson = QStringLiteral("[42]");
+    reject.column = QStringLiteral("flag");
+    reject.reason = QStringLiteral("not a boolean");
+    reject.rawValue = QByteArray("2");
+    bool threw = false;
+    try {
+        store.transaction(QStringLiteral("failing batch"), [&] {
+            store.mismatches().addRejects({reject});
+            store.jobs().saveCheckpoint(job.id, {QStringLiteral("[100]"), 100, 1, {}});
+            throw std::runtime_error("the process dies here");
+        });
+    } catch (const std::runtime_error &) {
+        threw = true;
+    }
+    QVERIFY(threw);
+    QCOMPARE(store.mismatches().countRejects(run), 0);
+    QVERIFY(!store.jobs().loadCheckpoint(job.id));
+
+    store.transaction(QStringLiteral("batch"), [&] {
+        store.mismatches().addRejects({reject});
+        store.jobs().saveCheckpoint(job.id, {QStringLiteral("[100]"), 100, 1, {}});
+    });
+    ControlStore reopened = ControlStore::open(loc);
+    QCOMPARE(reopened.mismatches().countRejects(run), 1);
+    QCOMPARE(reopened.jobs().loadCheckpoint(job.id)->rowsDone, 100);
+    STORE_CATCH
+}
+
 void TestControlStore::jobLifecycle_data()
 {
     addBackends();
