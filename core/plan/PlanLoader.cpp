@@ -219,15 +219,19 @@ public:
         return s;
     }
 
-    std::optional<qint64> integer(const YAML::Node &map, const char *key, qint64 min, qint64 max)
+    // A number within [min, max]; `parse` reads the scalar (whole numbers or
+    // finite reals) and `kind` names what was expected.
+    template<typename T, typename Parse>
+    std::optional<T> numeric(const YAML::Node &map, const char *key, T min, T max, Parse parse,
+                             const char *kind)
     {
         if (!has(map, key))
             return std::nullopt;
         const YAML::Node n = map[key];
         bool ok = false;
-        const qint64 v = n.IsScalar() ? scalar(n).toLongLong(&ok) : 0;
+        const T v = n.IsScalar() ? parse(scalar(n), &ok) : T();
         if (!ok) {
-            error(n, QStringLiteral("'%1' must be a whole number").arg(q(key)));
+            error(n, QStringLiteral("'%1' must be %2").arg(q(key), q(kind)));
             return std::nullopt;
         }
         if (v < min || v > max) {
@@ -241,26 +245,23 @@ public:
         return v;
     }
 
+    std::optional<qint64> integer(const YAML::Node &map, const char *key, qint64 min, qint64 max)
+    {
+        return numeric<qint64>(
+            map, key, min, max, [](const QString &s, bool *ok) { return s.toLongLong(ok); },
+            "a whole number");
+    }
+
     std::optional<double> number(const YAML::Node &map, const char *key, double min, double max)
     {
-        if (!has(map, key))
-            return std::nullopt;
-        const YAML::Node n = map[key];
-        bool ok = false;
-        const double v = n.IsScalar() ? scalar(n).toDouble(&ok) : 0.0;
-        if (!ok || !std::isfinite(v)) {
-            error(n, QStringLiteral("'%1' must be a number").arg(q(key)));
-            return std::nullopt;
-        }
-        if (v < min || v > max) {
-            error(n, QStringLiteral("'%1' is %2; expected a number from %3 to %4")
-                         .arg(q(key))
-                         .arg(v)
-                         .arg(min)
-                         .arg(max));
-            return std::nullopt;
-        }
-        return v;
+        return numeric<double>(
+            map, key, min, max,
+            [](const QString &s, bool *ok) {
+                const double v = s.toDouble(ok);
+                *ok = *ok && std::isfinite(v);
+                return v;
+            },
+            "a number");
     }
 
     std::optional<bool> boolean(const YAML::Node &n, const QString &what)
