@@ -95,24 +95,19 @@ BackfillJob::~BackfillJob() = default;
 
 void BackfillJob::pause()
 {
-    m_paused = true;
+    m_control.pause();
     m_throttle->interrupt();
 }
 
 void BackfillJob::resume()
 {
-    {
-        std::lock_guard lock(m_pauseMutex);
-        m_paused = false;
-    }
-    m_pauseWake.notify_all();
+    m_control.resume();
 }
 
 void BackfillJob::cancel()
 {
-    m_cancel = true;
+    m_control.cancel();
     m_throttle->interrupt();
-    m_pauseWake.notify_all();
 }
 
 void BackfillJob::setMaxRowsPerSecond(double rowsPerSecond)
@@ -130,19 +125,6 @@ void BackfillJob::audit(Impl &s, const QString &action, const QString &reason)
     e.reason = reason;
     e.detailsJson = QStringLiteral("{\"job\":%1}").arg(s.jobId);
     s.store->audit().appendAudit(e);
-}
-
-bool BackfillJob::waitWhilePaused()
-{
-    std::unique_lock lock(m_pauseMutex);
-    m_pauseWake.wait(lock, [this] { return !m_paused || m_cancel; });
-    return !m_cancel;
-}
-
-bool BackfillJob::sleepInterruptibly(std::chrono::milliseconds d)
-{
-    std::unique_lock lock(m_pauseMutex);
-    return !m_pauseWake.wait_for(lock, d, [this] { return m_cancel.load(); });
 }
 
 BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
@@ -229,34 +211,14 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
                 s.progress.batches = cp->batchesDone;
             }
             s.progress.rowsRejected = s.store->mismatches().countRejects(m_runId, m_table);
-            // Map the table as `schema apply` did: with the whole plan, so
-            // foreign-key columns take their referenced column's type.
             MySqlConnection conn;
             conn.open(m_plan.source);
-            const SchemaConversion conversion = convertSchema(m_plan, conn);
+            const JobTableMapping mapped = mapTableForJob(m_plan, conn, spec->name);
             conn.close();
-            const TableMapping *mapped = conversion.table(spec->name);
-            if (!mapped)
-                throw JobError(QStringLiteral("table '%1' was not found in source database '%2'")
-                                   .arg(spec->name, m_plan.source.database)
-                                   .toStdString());
-            s.mapping = *mapped;
+            if (!mapped.mapping)
+                throw JobError(mapped.error.toStdString());
+            s.mapping = *mapped.mapping;
             const SourceTable &table = s.mapping.source;
-            if (s.mapping.hasErrors()) {
-                QStringList problems;
-                for (const SchemaWarning &w : s.mapping.warnings) {
-                    if (w.severity == SchemaWarning::Severity::Error)
-                        problems << w.toString();
-                }
-                throw JobError(problems.join(QLatin1Char('\n')).toStdString());
-            }
-            if (s.mapping.keyColumns.isEmpty())
-                throw JobError(QStringLiteral("table '%1' has no primary key: Switchyard copies and "
-                                              "compares rows by key. Add a primary key, or name a "
-                                              "unique NOT NULL key in the plan (tables: - name: "
-                                              "%1, key: [col, …])")
-                                   .arg(m_table)
-                                   .toStdString());
             s.progress.rowsEstimated = std::max<qint64>(table.approxRows, 0);
             s.reader = std::make_unique<SourceBatchReader>(m_plan.source, s.mapping, m_plan.types,
                                                           spec->consistency);
@@ -292,11 +254,11 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
         }
         s.progress.attempt = attempt;
         report(BackfillState::Retrying, true);
-        const auto backoff = std::min(m_options.maxBackoff, m_options.initialBackoff * (1 << std::min(attempt, 10)));
-        if (!sleepInterruptibly(backoff))
+        const auto backoff = JobControl::backoff(attempt, m_options.initialBackoff, m_options.maxBackoff);
+        if (!m_control.sleepInterruptibly(backoff))
             break;
     }
-    if (m_cancel) {
+    if (m_control.isCancelled()) {
         result.state = BackfillState::Cancelled;
         report(BackfillState::Cancelled, true);
         return result;
@@ -329,18 +291,18 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
     // --- The copy.
     bool done = false;
     while (!done) {
-        if (m_cancel)
+        if (m_control.isCancelled())
             break;
-        if (m_paused) {
+        if (m_control.isPaused()) {
             report(BackfillState::Paused, true);
-            if (!waitWhilePaused())
+            if (!m_control.waitWhilePaused())
                 break;
             s.meter.reset();
             report(BackfillState::Running, true);
         }
         const int size = sizer.next();
         s.progress.batchRows = size;
-        if (!m_throttle->acquire(size, [this] { return m_cancel.load() || m_paused.load(); }))
+        if (!m_throttle->acquire(size, [this] { return m_control.isCancelled() || m_control.isPaused(); }))
             continue; // paused or cancelled while waiting: handled above
 
         const qint64 batchNumber = s.progress.batches + 1;
@@ -450,9 +412,8 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
             s.progress.lastError = message;
             s.progress.attempt = attempt;
             report(BackfillState::Retrying, true);
-            const auto backoff = std::min(m_options.maxBackoff,
-                                          m_options.initialBackoff * (1 << std::min(attempt, 10)));
-            if (!sleepInterruptibly(backoff))
+            const auto backoff = JobControl::backoff(attempt, m_options.initialBackoff, m_options.maxBackoff);
+            if (!m_control.sleepInterruptibly(backoff))
                 break;
             // Reconnect whichever side failed; the batch is then replayed
             // from the unchanged cursor.
@@ -467,7 +428,7 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
         }
     }
 
-    if (m_cancel) {
+    if (m_control.isCancelled()) {
         result.state = BackfillState::Cancelled;
         try {
             storeSamples();
@@ -494,7 +455,7 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
             } catch (const DbException &e) {
                 if (!e.error().isRetryable() || ++attempt > m_options.maxAttempts)
                     return fail(e.error().toString(), e.error().isRetryable());
-                if (!sleepInterruptibly(m_options.initialBackoff * (1 << std::min(attempt, 10))))
+                if (!m_control.sleepInterruptibly(JobControl::backoff(attempt, m_options.initialBackoff, m_options.maxBackoff)))
                     break;
                 try {
                     s.writer->reconnect();

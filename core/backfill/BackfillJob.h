@@ -28,6 +28,7 @@
 
 #include "backfill/BackfillProgress.h"
 #include "backfill/KeyCursor.h"
+#include "common/JobControl.h"
 #include "plan/Plan.h"
 #include "store/StoreTypes.h"
 
@@ -90,8 +91,6 @@ public:
 private:
     struct Impl;
     void audit(Impl &s, const QString &action, const QString &reason);
-    bool waitWhilePaused();
-    bool sleepInterruptibly(std::chrono::milliseconds d);
 
     Plan m_plan;
     QString m_table;
@@ -100,10 +99,7 @@ private:
     Options m_options;
     HookFn m_hook;
     std::unique_ptr<Throttle> m_throttle;
-    std::atomic_bool m_cancel{false};
-    std::atomic_bool m_paused{false};
-    std::mutex m_pauseMutex;
-    std::condition_variable m_pauseWake;
+    JobControl m_control;
 };
 
 } // namespace switchyard::core

@@ -213,4 +213,34 @@ SchemaApplyResult applySchema(const SchemaConversion &conversion, PgConnection &
     return result;
 }
 
+JobTableMapping mapTableForJob(const Plan &plan, MySqlConnection &source, const QString &table)
+{
+    JobTableMapping result;
+    const SchemaConversion conversion = convertSchema(plan, source);
+    const TableMapping *mapped = conversion.table(table);
+    if (!mapped) {
+        result.error = QStringLiteral("table '%1' was not found in source database '%2'")
+                           .arg(table, plan.source.database);
+        return result;
+    }
+    if (mapped->hasErrors()) {
+        QStringList problems;
+        for (const SchemaWarning &w : mapped->warnings) {
+            if (w.severity == SchemaWarning::Severity::Error)
+                problems << w.toString();
+        }
+        result.error = problems.join(QLatin1Char('\n'));
+        return result;
+    }
+    if (mapped->keyColumns.isEmpty()) {
+        result.error = QStringLiteral("table '%1' has no primary key: Switchyard copies and compares "
+                                      "rows by key. Add a primary key, or name a unique NOT NULL key "
+                                      "in the plan (tables: - name: %1, key: [col, …])")
+                           .arg(table);
+        return result;
+    }
+    result.mapping = *mapped;
+    return result;
+}
+
 } // namespace switchyard::core

@@ -15,6 +15,8 @@
 #include <QList>
 #include <QStringList>
 
+#include <optional>
+
 namespace switchyard::core {
 
 class MySqlConnection;
@@ -67,6 +69,18 @@ SchemaConversion convertSchema(const Plan &plan, MySqlConnection &source);
 /// Scans the source tables for values the mapping cannot copy unchanged.
 QList<DataFinding> checkData(const SchemaConversion &conversion, const TypePolicies &policies,
                              MySqlConnection &source);
+
+/// What a job (backfill, validation) copies or compares for one plan table:
+/// the table mapped with the whole plan, as `schema apply` maps it (so
+/// foreign-key columns take their referenced column's type), or — in
+/// `error` — why it cannot run, in words a DBA can act on: the table is not
+/// in the source, the mapping has errors, or the table has no key.
+struct JobTableMapping
+{
+    std::optional<TableMapping> mapping;
+    QString error;
+};
+JobTableMapping mapTableForJob(const Plan &plan, MySqlConnection &source, const QString &table);
 
 /// Applies `conversion` in one transaction. Refuses (nothing runs) when the
 /// DDL has errors, or when tables exist and options say Refuse.

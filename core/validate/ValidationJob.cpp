@@ -71,37 +71,18 @@ ValidationJob::~ValidationJob() = default;
 
 void ValidationJob::pause()
 {
-    m_paused = true;
+    m_control.pause();
 }
 
 void ValidationJob::resume()
 {
-    {
-        std::lock_guard lock(m_pauseMutex);
-        m_paused = false;
-    }
-    m_pauseWake.notify_all();
+    m_control.resume();
 }
 
 void ValidationJob::cancel()
 {
-    m_cancel = true;
-    m_pauseWake.notify_all();
+    m_control.cancel();
 }
-
-bool ValidationJob::waitWhilePaused()
-{
-    std::unique_lock lock(m_pauseMutex);
-    m_pauseWake.wait(lock, [this] { return !m_paused || m_cancel; });
-    return !m_cancel;
-}
-
-bool ValidationJob::sleepInterruptibly(std::chrono::milliseconds d)
-{
-    std::unique_lock lock(m_pauseMutex);
-    return !m_pauseWake.wait_for(lock, d, [this] { return m_cancel.load(); });
-}
-
 
 ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
 {
@@ -162,7 +143,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         return result;
     };
     auto backoff = [&](int attempt) {
-        return std::min(m_options.maxBackoff, m_options.initialBackoff * (1 << std::min(attempt, 10)));
+        return JobControl::backoff(attempt, m_options.initialBackoff, m_options.maxBackoff);
     };
 
     if (!spec)
@@ -175,33 +156,14 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         try {
             if (!s.store)
                 s.store = std::make_unique<ControlStore>(ControlStore::open(m_store));
-            // Mapped as `schema apply` and the backfill map it: with the whole
-            // plan, so foreign-key columns take their referenced column's type.
             MySqlConnection conn;
             conn.open(m_plan.source);
-            const SchemaConversion conversion = convertSchema(m_plan, conn);
+            const JobTableMapping mapped = mapTableForJob(m_plan, conn, spec->name);
             conn.close();
-            const TableMapping *mapped = conversion.table(spec->name);
-            if (!mapped)
-                throw JobError(QStringLiteral("table '%1' was not found in source database '%2'")
-                                   .arg(spec->name, m_plan.source.database)
-                                   .toStdString());
-            s.mapping = *mapped;
+            if (!mapped.mapping)
+                throw JobError(mapped.error.toStdString());
+            s.mapping = *mapped.mapping;
             const SourceTable &table = s.mapping.source;
-            if (s.mapping.hasErrors()) {
-                QStringList problems;
-                for (const SchemaWarning &w : s.mapping.warnings) {
-                    if (w.severity == SchemaWarning::Severity::Error)
-                        problems << w.toString();
-                }
-                throw JobError(problems.join(QLatin1Char('\n')).toStdString());
-            }
-            if (s.mapping.keyColumns.isEmpty())
-                throw JobError(QStringLiteral("table '%1' has no primary key: Switchyard compares rows by "
-                                              "key. Add a primary key, or name a unique NOT NULL key in "
-                                              "the plan (tables: - name: %1, key: [col, …])")
-                                   .arg(m_table)
-                                   .toStdString());
             s.cmp = std::make_unique<TableComparer>(m_plan, s.mapping, m_options.lockTimeoutMs,
                                                     m_options.statementTimeoutMs);
             s.cmp->connect();
@@ -247,10 +209,10 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         } catch (const std::exception &e) {
             return fail(QString::fromUtf8(e.what()), false);
         }
-        if (!sleepInterruptibly(backoff(attempt)))
+        if (!m_control.sleepInterruptibly(backoff(attempt)))
             break;
     }
-    if (m_cancel) {
+    if (m_control.isCancelled()) {
         result.state = ValidationState::Cancelled;
         return result;
     }
@@ -269,7 +231,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                 if (!err.isRetryable() || ++tries > m_options.maxAttempts)
                     throw ReadFailed(err.toString().toStdString());
                 report(ValidationState::Running, true);
-                if (!sleepInterruptibly(backoff(tries)))
+                if (!m_control.sleepInterruptibly(backoff(tries)))
                     throw ReadFailed("cancelled");
                 try {
                     if (err.needsReconnect()) {
@@ -286,7 +248,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
     };
 
     Rechecker rechecker(*s.cmp, s.store->mismatches(), m_runId, m_table, m_options.recheckDelay, withRetries,
-                        [this](std::chrono::milliseconds d) { return sleepInterruptibly(d); });
+                        [this](std::chrono::milliseconds d) { return m_control.sleepInterruptibly(d); });
     rechecker.setBeforeRecheck([&] {
         if (m_hook)
             m_hook(Hook::BeforeRecheck, s.cp.chunks + 1);
@@ -310,7 +272,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
 
     try {
         if (!result.resumed)
-            rechecker.recheckKnown(false, m_cancel);
+            rechecker.recheckKnown(false, m_control.cancelFlag());
         report(ValidationState::Running, true);
         s.meter.reset();
 
@@ -353,14 +315,14 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                 if (m_hook)
                     m_hook(Hook::AfterChunk, s.cp.chunks);
             };
-            while (s.cp.phase == QLatin1String("source") && !m_cancel) {
-                if (m_paused && !waitWhilePaused())
+            while (s.cp.phase == QLatin1String("source") && !m_control.isCancelled()) {
+                if (m_control.isPaused() && !m_control.waitWhilePaused())
                     break;
                 QList<RowImage> rows;
                 try {
                     withRetries([&] { rows = s.cmp->sourcePageAfter(s.cp.after, page); });
                 } catch (const ReadFailed &e) {
-                    if (m_cancel)
+                    if (m_control.isCancelled())
                         break;
                     s.cp.unchecked << UncheckedChunk{{s.cp.after, std::nullopt},
                                                   QStringLiteral("source walk: ") + QString::fromUtf8(e.what())};
@@ -387,22 +349,22 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                             confirm(d);
                     }
                 } catch (const ReadFailed &e) {
-                    if (m_cancel)
+                    if (m_control.isCancelled())
                         break;
                     s.cp.unchecked << UncheckedChunk{{s.cp.after, rows.last().key}, QString::fromUtf8(e.what())};
                 }
-                if (m_cancel)
+                if (m_control.isCancelled())
                     break;
                 finishPage(rows.last().key, rows.size());
             }
-            while (s.cp.phase == QLatin1String("target") && !m_cancel) {
-                if (m_paused && !waitWhilePaused())
+            while (s.cp.phase == QLatin1String("target") && !m_control.isCancelled()) {
+                if (m_control.isPaused() && !m_control.waitWhilePaused())
                     break;
                 QList<ValidationKey> keys;
                 try {
                     withRetries([&] { keys = s.cmp->targetKeysAfter(s.cp.after, page); });
                 } catch (const ReadFailed &e) {
-                    if (m_cancel)
+                    if (m_control.isCancelled())
                         break;
                     s.cp.unchecked << UncheckedChunk{{s.cp.after, std::nullopt},
                                                   QStringLiteral("target walk: ") + QString::fromUtf8(e.what())};
@@ -420,11 +382,11 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                             confirm(*d);
                     }
                 } catch (const ReadFailed &e) {
-                    if (m_cancel)
+                    if (m_control.isCancelled())
                         break;
                     s.cp.unchecked << UncheckedChunk{{s.cp.after, keys.last()}, QString::fromUtf8(e.what())};
                 }
-                if (m_cancel)
+                if (m_control.isCancelled())
                     break;
                 finishPage(keys.last(), 0);
             }
@@ -443,7 +405,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
             QList<RowDifference> diffs;
             if (range) {
                 std::uniform_int_distribution<qint64> pick(range->first, range->second);
-                for (int i = 0; i < m_options.sampleSize && !m_cancel; ++i) {
+                for (int i = 0; i < m_options.sampleSize && !m_control.isCancelled(); ++i) {
                     try {
                         std::optional<ValidationKey> key;
                         const qint64 v = pick(rng);
@@ -487,11 +449,11 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
             int chunkRows = initialChunk;
             bool done = false;
             while (!done) {
-                if (m_cancel)
+                if (m_control.isCancelled())
                     break;
-                if (m_paused) {
+                if (m_control.isPaused()) {
                     report(ValidationState::Running, true);
-                    if (!waitWhilePaused())
+                    if (!m_control.waitWhilePaused())
                         break;
                 }
                 KeyRange range;
@@ -562,11 +524,11 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                     for (const RowDifference &d : std::as_const(diffs))
                         confirm(d);
                 } catch (const ReadFailed &e) {
-                    if (m_cancel)
+                    if (m_control.isCancelled())
                         break;
                     s.cp.unchecked << UncheckedChunk{range, QString::fromUtf8(e.what())};
                 }
-                if (m_cancel)
+                if (m_control.isCancelled())
                     break; // this chunk is not finished: it is redone on resume
                 s.cp.after = range.upper;
                 s.cp.rows += chunkRowsSeen;
@@ -587,7 +549,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
             }
         }
 
-        if (m_cancel) {
+        if (m_control.isCancelled()) {
             result.state = ValidationState::Cancelled;
             s.store->jobs().setJobState(s.jobId, {JobState::Cancelled, {}, false, {}, {}, {}});
             audit(QStringLiteral("validate.cancel"),
@@ -601,7 +563,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         }
 
         report(ValidationState::Rechecking, true);
-        rechecker.recheckKnown(true, m_cancel);
+        rechecker.recheckKnown(true, m_control.cancelFlag());
 
         MismatchFilter f;
         f.table = m_table;

@@ -49,6 +49,7 @@
 // pause(), resume() and cancel() are thread-safe and act between chunks.
 // Progress samples (plain values) arrive at most ten times a second.
 
+#include "common/JobControl.h"
 #include "plan/Plan.h"
 #include "store/StoreTypes.h"
 #include "validate/ValidationTypes.h"
@@ -121,8 +122,6 @@ public:
 
 private:
     struct Impl;
-    bool waitWhilePaused();
-    bool sleepInterruptibly(std::chrono::milliseconds d);
 
     Plan m_plan;
     QString m_table;
@@ -130,10 +129,7 @@ private:
     qint64 m_runId;
     Options m_options;
     HookFn m_hook;
-    std::atomic_bool m_cancel{false};
-    std::atomic_bool m_paused{false};
-    std::mutex m_pauseMutex;
-    std::condition_variable m_pauseWake;
+    JobControl m_control;
 };
 
 } // namespace switchyard::core
