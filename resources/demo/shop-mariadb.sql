@@ -3,11 +3,20 @@
 -- Expects the user variable @rows (the number of users) to be set first:
 --   { echo 'SET @rows := 20000;'; cat resources/demo/shop-mariadb.sql; } | mariadb ...
 --
--- Recreates the database `shop` from scratch. Rows are generated in SQL from
--- their number alone (no RAND()), so every load gives the same data. The
--- columns cover the types a migration has to get right: unsigned keys,
--- utf8mb4 text with emoji, ENUM, TINYINT(1) booleans, DECIMAL, DOUBLE, JSON,
--- binary, DATETIME(6), TIMESTAMP, NULLs, and a composite primary key.
+-- Recreates the database `shop` from scratch. Rows are generated inside the
+-- server (a recursive CTE feeding INSERT … SELECT: 200,000 users with their
+-- orders load in seconds, no client round trips) from their number alone (no
+-- RAND()), so every load gives the same data. The users table carries every
+-- common MySQL type a migration has to get right: unsigned BIGINT key,
+-- TINYINT/SMALLINT/INT, utf8mb4 VARCHAR/CHAR/TEXT with accents, CJK and
+-- emoji, ENUM, SET, TINYINT(1) booleans, DECIMAL, FLOAT, DOUBLE, DATE,
+-- DATETIME(6), TIMESTAMP, TIME, YEAR, JSON, VARBINARY and BLOB (with NUL
+-- bytes), NULLs in every nullable column, a unique secondary index; orders and
+-- order_items add foreign keys and a composite primary key.
+--
+-- The workload (switchyard-cli workload, app/cli/WorkloadCommand.cpp) inserts
+-- users giving only email, name, status, is_admin, balance, score, prefs,
+-- avatar_hash and created_at: every other column is nullable or has a default.
 -- The users table's comment is written last; scripts/demo reads it to know
 -- the load finished.
 
@@ -31,6 +40,17 @@ CREATE TABLE users (
     avatar_hash VARBINARY(32) NULL,
     created_at  DATETIME(6) NOT NULL,
     updated_at  TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+    country     CHAR(2) NULL,
+    age         TINYINT UNSIGNED NULL,
+    logins      INT UNSIGNED NOT NULL DEFAULT 0,
+    referrals   SMALLINT NOT NULL DEFAULT 0,
+    rating      FLOAT NULL,
+    roles       SET('buyer', 'seller', 'support', 'admin') NOT NULL DEFAULT 'buyer',
+    birth_date  DATE NULL,
+    quiet_from  TIME NULL,
+    since_year  YEAR NULL,
+    bio         TEXT NULL,
+    avatar      BLOB NULL,
     PRIMARY KEY (id),
     UNIQUE KEY uq_users_email (email),
     KEY ix_users_status (status)
@@ -61,7 +81,8 @@ CREATE TABLE order_items (
 ) ENGINE=InnoDB;
 
 INSERT INTO users (id, email, name, status, is_admin, balance, score, prefs, avatar_hash,
-                   created_at, updated_at)
+                   created_at, updated_at, country, age, logins, referrals, rating, roles,
+                   birth_date, quiet_from, since_year, bio, avatar)
 WITH RECURSIVE seq (n) AS (
     SELECT 1
     UNION ALL
@@ -95,7 +116,24 @@ SELECT
     TIMESTAMP('2021-01-01 00:00:00') + INTERVAL ((n * 1571) % 126230400) SECOND
         + INTERVAL ((n * 7919) % 1000000) MICROSECOND,
     TIMESTAMP('2021-01-01 00:00:00') + INTERVAL ((n * 1571) % 126230400) SECOND
-        + INTERVAL (n % 1000) HOUR
+        + INTERVAL (n % 1000) HOUR,
+    IF(n % 23 = 0, NULL, ELT(1 + n % 7, 'DE', 'FR', 'US', 'JP', 'BR', 'IN', 'SE')),
+    IF(n % 6 = 0, NULL, 16 + n % 70),
+    (n * 37) % 5000,
+    IF(n % 50 = 0, -1, n % 12),
+    IF(n % 7 = 0, NULL, (n % 50) / 10.0 + 0.25),
+    ELT(1 + n % 6, 'buyer', 'buyer,seller', '', 'buyer,support', 'seller', 'buyer,seller,admin'),
+    IF(n % 6 = 0, NULL, DATE('1950-01-01') + INTERVAL ((n * 911) % 20000) DAY),
+    IF(n % 4 = 0, NULL, SEC_TO_TIME((n * 613) % 86400)),
+    IF(n % 8 = 0, NULL, 2001 + n % 25),
+    CASE n % 5
+        WHEN 0 THEN NULL
+        WHEN 1 THEN CONCAT('Collects train timetables.\nLives in Malmö, ', n, '.')
+        WHEN 2 THEN CONCAT('「鉄道」ファン — ', n, ' 🚆')
+        WHEN 3 THEN ''
+        ELSE CONCAT('Tab\tseparated, "quoted", back\\slash ', n)
+    END,
+    IF(n % 3 = 0, NULL, CONCAT(X'89504E470D0A1A0A0000', UNHEX(LPAD(HEX(n), 8, '0'))))
 FROM seq;
 
 -- 0 to 3 orders per user.
@@ -129,4 +167,4 @@ SET o.total = t.total;
 
 -- Last: marks the load as complete (scripts/demo checks this and the count).
 EXECUTE IMMEDIATE CONCAT('ALTER TABLE users COMMENT = ',
-                         QUOTE(CONCAT('switchyard demo data v1, rows=', @rows)));
+                         QUOTE(CONCAT('switchyard demo data v2, rows=', @rows)));
