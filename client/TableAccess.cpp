@@ -5,6 +5,7 @@
 #include "target/PgConnection.h"
 #include "types/SchemaConversion.h"
 #include "types/SourceValue.h"
+#include "validate/ValidationTypes.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -162,10 +163,43 @@ QString TableAccess::entityId(const QVariantList &key)
 
 QString TableAccess::keyJson(const QVariantList &key) const
 {
-    QJsonObject o;
-    for (int i = 0; i < m_mapping.keyColumns.size() && i < key.size(); ++i)
-        o.insert(m_mapping.keyColumns.at(i), key.at(i).toString());
-    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+    // The ValidationKey form ([42], [7,"eu"]): each key value in the canonical
+    // text validation and repair use, so a queued key is the mismatch key.
+    ValidationKey k;
+    QList<CanonicalKind> kinds;
+    for (int i = 0; i < m_mapping.keyColumns.size() && i < key.size(); ++i) {
+        int col = 0;
+        while (m_mapping.columns.at(col).source.name != m_mapping.keyColumns.at(i))
+            ++col; // a key column is always mapped (load() checks the mapping)
+        const QVariant &v = key.at(i);
+        QByteArray text;
+        SourceValue sv;
+        switch (v.typeId()) {
+        case QMetaType::Int:
+        case QMetaType::Long:
+        case QMetaType::LongLong:
+        case QMetaType::Short:
+            sv = SourceValue::fromInt(v.toLongLong());
+            break;
+        case QMetaType::UInt:
+        case QMetaType::ULong:
+        case QMetaType::ULongLong:
+        case QMetaType::UShort:
+            sv = SourceValue::fromUInt(v.toULongLong());
+            break;
+        case QMetaType::QByteArray:
+            text = v.toByteArray();
+            sv = SourceValue::fromBytes(text);
+            break;
+        default:
+            text = v.toString().toUtf8();
+            sv = SourceValue::fromBytes(text);
+            break;
+        }
+        k.parts << m_codecs.at(col).canonicalSource(sv).value_or(text);
+        kinds << m_mapping.columns.at(col).canonical;
+    }
+    return k.toJson(kinds);
 }
 
 void TableAccess::prepareTargetSession(PgConnection &target)

@@ -50,6 +50,9 @@ public:
 
     /// The entity id used for bucketing: the key values' text joined by ','.
     static QString entityId(const QVariantList &key);
+    /// The key as the repair queue and validation record it: a JSON array of
+    /// the key columns' canonical texts, integers as numbers ([42], [7,"eu"];
+    /// ValidationKey::toJson). docs/flags.md, "Repair queue".
     QString keyJson(const QVariantList &key) const;
 
     /// Session settings the canonical target forms need (DateStyle ISO, …).

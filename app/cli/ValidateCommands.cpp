@@ -4,6 +4,7 @@
 #include "cli/CliCommon.h"
 #include "store/ControlStore.h"
 #include "validate/MismatchRepair.h"
+#include "validate/RepairQueueDrain.h"
 #include "validate/ValidationJob.h"
 
 #include <QLocale>
@@ -63,6 +64,7 @@ QString repairCommandHelp()
     return QStringLiteral(
         "Usage: switchyard-cli repair PLAN (--key JSON | --all-open) [--table T]\n"
         "                                  [--operator NAME]\n"
+        "       switchyard-cli repair PLAN --queue [--follow] [--operator NAME]\n"
         "\n"
         "Makes target rows equal to the source rows as they are now: an upsert\n"
         "(INSERT … ON CONFLICT (key) DO UPDATE) when the source has the row, a DELETE\n"
@@ -73,9 +75,16 @@ QString repairCommandHelp()
         "                when the plan has several tables)\n"
         "  --all-open    every open mismatch (of --table T)\n"
         "  --operator N  who repairs, for the audit log (default: $USER)\n"
+        "  --queue       drain switchyard.repair_queue: the failed secondary writes the\n"
+        "                client library queued (docs/flags.md). Each key is repaired\n"
+        "                the same way, then its entries are marked 'repaired'; an\n"
+        "                entry that cannot be repaired stays pending and becomes\n"
+        "                'failed' after 5 attempts. Safe to repeat or to interrupt.\n"
+        "  --follow      with --queue: keep draining new entries until Ctrl-C\n"
         "\n"
         "Exit status: 0 all repaired, 1 some not (the reason is printed), 2 usage,\n"
-        "3 the control store could not be opened.\n");
+        "3 the control store could not be opened, 130 interrupted (--follow: Ctrl-C\n"
+        "is the normal end and exits 0).\n");
 }
 
 namespace {
@@ -134,6 +143,42 @@ std::optional<Session> openSession(const QString &command, const QString &planPa
         return std::nullopt;
     }
     return s;
+}
+
+// `repair PLAN --queue [--follow]`: RepairQueueDrain, with a line per pass.
+int runQueueDrain(Options &opts, QTextStream &out, QTextStream &err)
+{
+    int code = Ok;
+    const auto session = openSession(QStringLiteral("repair"), opts.positional().first(), err, code);
+    if (!session)
+        return code;
+    RepairQueueDrain::Options o;
+    o.follow = opts.has(QStringLiteral("follow"));
+    o.operatorName = opts.has(QStringLiteral("operator")) ? opts.value(QStringLiteral("operator"))
+                                                          : qEnvironmentVariable("USER", QStringLiteral("switchyard-cli"));
+    RepairQueueDrain drain(session->plan, session->location, session->runId, o);
+    InterruptGuard guard([&drain] { drain.cancel(); });
+    qint64 shownRepaired = -1;
+    const RepairQueueDrain::Result r = drain.run([&](const RepairQueueDrain::Progress &p) {
+        if (o.follow && p.repaired != shownRepaired) {
+            shownRepaired = p.repaired;
+            out << "repaired " << number(p.repaired) << ", pending " << number(p.pending) << ", failed "
+                << number(p.failed) << "\n";
+            out.flush();
+        }
+    });
+    for (const QString &p : r.problems)
+        out << "NOT repaired: " << p << "\n";
+    if (!r.ok) {
+        err << "switchyard-cli repair: " << r.error << "\n";
+        return Problem;
+    }
+    out << number(r.repaired) << " queue entr" << (r.repaired == 1 ? "y" : "ies") << " repaired, "
+        << number(r.deferred) << " deferred (still pending), " << number(r.failed) << " failed; "
+        << number(r.pending) << " pending in the queue\n";
+    if (r.cancelled && !o.follow)
+        return 130;
+    return r.failed > 0 || r.pending > 0 ? Problem : Ok;
 }
 
 } // namespace
@@ -298,14 +343,20 @@ int runRepairCommand(const QStringList &args, QTextStream &out, QTextStream &err
         return Ok;
     }
     Options opts(args, {QStringLiteral("table"), QStringLiteral("key"), QStringLiteral("operator")},
-                 {QStringLiteral("all-open")});
+                 {QStringLiteral("all-open"), QStringLiteral("queue"), QStringLiteral("follow")});
     const bool allOpen = opts.has(QStringLiteral("all-open"));
     const bool byKey = opts.has(QStringLiteral("key"));
-    if (!opts.ok() || opts.positional().size() != 1 || allOpen == byKey) {
+    if (opts.ok() && opts.has(QStringLiteral("queue")) && !allOpen && !byKey && !opts.has(QStringLiteral("table")) &&
+        opts.positional().size() == 1)
+        return runQueueDrain(opts, out, err);
+    if (!opts.ok() || opts.positional().size() != 1 || allOpen == byKey || opts.has(QStringLiteral("queue")) ||
+        opts.has(QStringLiteral("follow"))) {
         err << "switchyard-cli repair: "
             << (!opts.ok() ? opts.error()
                 : opts.positional().size() != 1 ? QStringLiteral("expected one plan file")
-                                                 : QStringLiteral("give either --key JSON or --all-open"))
+                : opts.has(QStringLiteral("queue")) || opts.has(QStringLiteral("follow"))
+                    ? QStringLiteral("--queue [--follow] takes no --key, --all-open or --table")
+                    : QStringLiteral("give either --key JSON, --all-open or --queue"))
             << "\n"
             << repairCommandHelp();
         return Usage;

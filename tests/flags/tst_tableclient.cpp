@@ -140,7 +140,7 @@ private Q_SLOTS:
         QCOMPARE(client.remove(w.key).secondary, SecondaryOutcome::QueuedInTarget);
 
         const auto q = f.target().query(QStringLiteral(
-            "SELECT table_name, key_json->>'id', entity_id, operation, status, origin "
+            "SELECT table_name, key_json->>0, entity_id, operation, status, origin "
             "FROM switchyard.repair_queue ORDER BY id"));
         QCOMPARE(q.rows.size(), 2);
         QCOMPARE(q.rows.at(0).at(0), std::optional<QByteArray>("users"));
@@ -258,7 +258,7 @@ private Q_SLOTS:
         QCOMPARE(client.stats().shadowMismatched, 1);
 
         const auto m = f.target().query(QStringLiteral(
-            "SELECT key_json->>'id', columns::text, source_row->>'name', target_row->>'name' "
+            "SELECT key_json->>0, columns::text, source_row->>'name', target_row->>'name' "
             "FROM switchyard.shadow_mismatches"));
         QCOMPARE(m.rows.size(), 1);
         QCOMPARE(m.rows.at(0).at(0), std::optional<QByteArray>("7"));
