@@ -163,6 +163,40 @@ const std::vector<Migration> &migrations()
              QStringLiteral("CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log"
                             " FOR EACH STATEMENT EXECUTE PROCEDURE audit_log_append_only()"),
          }},
+        {2,
+         "validation summaries: one row per validation job (ValidationRepository)",
+         {
+             QStringLiteral("CREATE TABLE validation_summaries ("
+                            " id {ID},"
+                            " run_id BIGINT NOT NULL REFERENCES runs (id),"
+                            " job_id BIGINT NOT NULL UNIQUE REFERENCES jobs (id),"
+                            " table_name TEXT NOT NULL,"
+                            " mode TEXT NOT NULL,"
+                            " state TEXT NOT NULL CHECK (state IN ('completed', 'cancelled', 'failed')),"
+                            " verdict TEXT NOT NULL CHECK (verdict IN ('pass', 'fail', 'in_flight', 'unchecked')),"
+                            " source_rows BIGINT NOT NULL,"
+                            " target_rows BIGINT NOT NULL,"
+                            " rows_checked BIGINT NOT NULL,"
+                            " chunks_checked BIGINT NOT NULL,"
+                            " chunks_total BIGINT NOT NULL,"
+                            " unchecked_count BIGINT NOT NULL,"
+                            " unchecked_reasons TEXT NOT NULL,"
+                            " sample_size BIGINT NOT NULL,"
+                            " confidence DOUBLE PRECISION NOT NULL,"
+                            " mismatches_found BIGINT NOT NULL,"
+                            " mismatches_open BIGINT NOT NULL,"
+                            " mismatches_in_flight BIGINT NOT NULL,"
+                            " mismatches_resolved BIGINT NOT NULL,"
+                            " mismatches_repaired BIGINT NOT NULL,"
+                            " mismatches_accepted BIGINT NOT NULL,"
+                            " statement TEXT NOT NULL,"
+                            " error TEXT NOT NULL,"
+                            " started_at {TS} NOT NULL,"
+                            " finished_at {TS} NOT NULL)"),
+             QStringLiteral("CREATE INDEX validation_summaries_run ON validation_summaries (run_id, table_name, id)"),
+         },
+         {},
+         {}},
     };
     return list;
 }
