@@ -1,7 +1,9 @@
 #include "cli/CliApp.h"
 
+#include "cli/AuditCommands.h"
 #include "cli/BackfillCommand.h"
 #include "cli/FlagsCommands.h"
+#include "cli/PhaseCommands.h"
 #include "cli/PlanCommands.h"
 #include "cli/SchemaCommands.h"
 #include "cli/WorkloadCommand.h"
@@ -39,6 +41,10 @@ const QList<Command> &commands()
         {"repair", "copy source rows over mismatching target rows, recheck, audit",
          runRepairCommand},
         {"flags", "show or set the flags the application reads (on the target)", runFlagsCommand},
+        {"phase", "show the run's phases and gates; advance or roll back, confirmed by a person",
+         runPhaseCommand},
+        {"audit", "show the hash-chained audit log, or verify that no entry was edited or deleted",
+         runAuditCommand},
         {"workload", "simulate an application on the demo users table through the client library",
          runWorkloadCommand},
     };

@@ -121,6 +121,19 @@ QList<GateResult> gateResultsFromJson(const QString &json)
     return list;
 }
 
+AuditEntry engineAuditEntry(qint64 runId, const QString &operatorName, const QString &action,
+                            const QString &target, const QString &reason, const QJsonObject &details)
+{
+    AuditEntry a;
+    a.runId = runId;
+    a.operatorName = operatorName;
+    a.action = action;
+    a.target = target;
+    a.reason = reason;
+    a.detailsJson = QString::fromUtf8(QJsonDocument(details).toJson(QJsonDocument::Compact));
+    return a;
+}
+
 QString describeFlagChange(const FlagChange &change)
 {
     return QStringLiteral("%1: %2 → %3").arg(change.name, flagValueText(change.from), flagValueText(change.to));

@@ -111,6 +111,7 @@ struct TransitionOutcome
 {
     bool applied = false;
     QString refusal;                 // why not (empty when applied)
+    QString warning;                 // applied, but something needs attention (e.g. reverse lag after a rollback)
     PhaseState state;                // the state in the store afterwards
     QList<GateResult> gates;         // the gates as evaluated at confirm time
     bool overridden = false;         // applied with failing gates overridden
@@ -154,6 +155,11 @@ QString gateResultsToJson(const QList<GateResult> &gates);
 /// Tolerant: unknown keys are ignored, a missing key keeps its default, text
 /// that is not a JSON array gives an empty list.
 QList<GateResult> gateResultsFromJson(const QString &json);
+
+/// An audit entry of the engine (seq, at and hashes are set by the store);
+/// details is written as compact JSON.
+AuditEntry engineAuditEntry(qint64 runId, const QString &operatorName, const QString &action,
+                            const QString &target, const QString &reason, const QJsonObject &details);
 
 /// "write_target: off → on" style lines, for people.
 QString describeFlagChange(const FlagChange &change);

@@ -122,9 +122,10 @@ public:
     /// What advancing would do (Start, NextStep, NextPhase or Finish), with
     /// the gate results. Audited as "phase.request". allowed=false when the
     /// run is complete.
-    TransitionRequest requestAdvance();
+    /// requestedBy: who asked (audit); empty: Options::engineName.
+    TransitionRequest requestAdvance(const QString &requestedBy = {});
     /// What rolling back one step would do. allowed=false when pending.
-    TransitionRequest requestRollback();
+    TransitionRequest requestRollback(const QString &requestedBy = {});
     /// Carries out a request (see "People" above for the refusals).
     TransitionOutcome confirm(const TransitionRequest &request, const Confirmation &confirmation);
 
