@@ -85,6 +85,10 @@ grep -q 'generating shop with 2000 users (first run)' "$SWITCHYARD_SANDBOX_DIR.r
 read -r orders items <<<"$(my 'SELECT (SELECT COUNT(*) FROM orders), (SELECT COUNT(*) FROM order_items)')"
 [[ $orders == 3000 && $items == 6000 ]] && pass "MariaDB: 3000 orders, 6000 order items" ||
     fail "MariaDB: $orders orders and $items items, expected 3000 and 6000"
+wrong_totals=$(my 'SELECT COUNT(*) FROM orders o LEFT JOIN (SELECT order_id, SUM(quantity * unit_price) AS s
+                   FROM order_items GROUP BY order_id) t ON t.order_id = o.id WHERE NOT o.total <=> t.s')
+[[ $wrong_totals == 0 ]] && pass "MariaDB: every order total is the sum of its lines" ||
+    fail "MariaDB: $wrong_totals orders whose total is not the sum of their lines"
 generated=$(my 'SELECT COUNT(*) FROM users WHERE id <= 2000')
 [[ $generated == 2000 ]] && pass "MariaDB: the 2000 generated users" || fail "MariaDB: $generated generated users, expected 2000"
 comment=$(my "SELECT table_comment FROM information_schema.tables WHERE table_schema='shop' AND table_name='users'")
