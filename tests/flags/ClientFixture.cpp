@@ -4,6 +4,8 @@
 #include "flags/FlagReader.h"
 #include "target/PgConnection.h"
 
+#include <QProcess>
+
 namespace switchyard::test {
 
 using namespace switchyard::core;
@@ -60,6 +62,31 @@ QVariantMap ClientFixture::user(int n)
             {QStringLiteral("prefs"), QStringLiteral("{\"theme\": \"dark\", \"n\": %1}").arg(n)},
             {QStringLiteral("avatar_hash"), QByteArray::fromHex("00ff10") + QByteArray::number(n)},
             {QStringLiteral("created_at"), QStringLiteral("2024-03-31 01:30:00.123456")}};
+}
+
+namespace {
+
+std::pair<int, QString> runCli(const QStringList &args)
+{
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(cliPath(), args);
+    if (!p.waitForStarted() || !p.waitForFinished(90000))
+        return {-1, QStringLiteral("switchyard-cli did not finish: %1").arg(p.errorString())};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAll())};
+}
+
+} // namespace
+
+std::pair<int, QString> ClientFixture::validateFullCli(const Plan &plan, const QString &table) const
+{
+    return runCli({QStringLiteral("validate"), writePlanFile(plan), QStringLiteral("--mode"), QStringLiteral("full"),
+                   QStringLiteral("--table"), table, QStringLiteral("--recheck-delay-ms"), QStringLiteral("50")});
+}
+
+std::pair<int, QString> ClientFixture::drainRepairQueueCli(const Plan &plan) const
+{
+    return runCli({QStringLiteral("repair"), writePlanFile(plan), QStringLiteral("--queue")});
 }
 
 } // namespace switchyard::test

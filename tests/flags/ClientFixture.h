@@ -20,6 +20,11 @@ public:
     QString tempPath(const QString &name) const;
     /// A row for the users table (unique e-mail from n).
     static QVariantMap user(int n);
+    /// `switchyard-cli validate PLAN --mode full --table T`, the plan written
+    /// to a file: the exit code (0: pass) and the output.
+    std::pair<int, QString> validateFullCli(const core::Plan &plan, const QString &table) const;
+    /// `switchyard-cli repair PLAN --queue`: the exit code and the output.
+    std::pair<int, QString> drainRepairQueueCli(const core::Plan &plan) const;
 
 private:
     core::Plan m_plan;

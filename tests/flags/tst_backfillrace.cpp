@@ -3,7 +3,9 @@
 // the backfill has just read, and inserts ahead of its cursor, through
 // Switchyard::Client exactly as an application would. In every interleaving
 // the newer write must win, a deleted row must stay deleted, and at the end
-// both sides must hold exactly the same rows.
+// both sides must hold exactly the same rows, and `validate --mode full`
+// must pass. A failed secondary write ends in the repair queue and, once the
+// queue is drained, validation is clean.
 
 #include "ClientFixture.h"
 #include "backfill/BackfillJob.h"
@@ -129,6 +131,60 @@ private Q_SLOTS:
         QCOMPARE(f.targetCount(QStringLiteral("users")), 600); // 600 seeded - 1 deleted + 1 inserted
         const QStringList diff = f.differences(plan, QStringLiteral("users"));
         QVERIFY2(diff.isEmpty(), qPrintable(diff.join(QLatin1Char('\n'))));
+        // And what a DBA would run: a full validation, which must pass.
+        const auto [code, output] = f.validateFullCli(plan, QStringLiteral("users"));
+        QVERIFY2(code == 0, qPrintable(output));
+    }
+
+    // Secondary writes that fail while the backfill runs (one on a row the
+    // backfill already copied, one insert ahead of its cursor) leave the
+    // target wrong after the backfill; the repair queue holds both keys, the
+    // drain repairs them, and a full validation is then clean.
+    void failedSecondaryWritesRepairedAfterTheRace()
+    {
+        SWITCHYARD_NEED_SANDBOX(sb);
+        ClientFixture f(sb, QStringLiteral("tst_bf_dualrepair"));
+        seed(f.source(), 1, 400);
+        f.publish({QStringLiteral("write_target=on"), QStringLiteral("write_source=on")});
+        const Plan plan = f.plan();
+        ClientOptions o;
+        o.localRepairFile = f.tempPath(QStringLiteral("repair.jsonl"));
+        o.secondaryFault = [](const QString &) { return true; };
+        qint64 insertedId = 0;
+        bool wrote = false;
+        const BackfillJob::Result r = runBackfill(plan, [&](BackfillJob::Hook h, const KeyCursor &, qint64 batch) {
+            if (h == BackfillJob::Hook::AfterSourceRead && batch == 3 && !wrote) {
+                wrote = true;
+                // Batches 1-2 (rows 1-200) are on the target; rows 201-300 are
+                // locked by this batch; 9003 is ahead of the cursor.
+                QtConcurrent::run([&] {
+                    TableClient c(plan, QStringLiteral("users"), o);
+                    c.update({50}, {{QStringLiteral("name"), QStringLiteral("changed, secondary failed")}});
+                    insertedId = c.insert(ClientFixture::user(9003)).key.first().toLongLong();
+                }).waitForFinished();
+            }
+        });
+        QVERIFY2(r.state == BackfillState::Completed, qPrintable(r.error));
+        QVERIFY(wrote);
+        // The backfill never overwrites (ON CONFLICT DO NOTHING): row 50 is
+        // stale on the target; the insert ahead was copied by the backfill.
+        QCOMPARE(f.target().query(QStringLiteral("SELECT name FROM users WHERE id = 50")).scalar(),
+                 QStringLiteral("Seed 50"));
+        QCOMPARE(f.target().query(QStringLiteral("SELECT string_agg(key_json::text, ' ' ORDER BY id) "
+                                                 "FROM switchyard.repair_queue WHERE status = 'pending'"))
+                     .scalar(),
+                 QStringLiteral("[50] [%1]").arg(insertedId));
+        const auto [failing, report] = f.validateFullCli(plan, QStringLiteral("users"));
+        QVERIFY2(failing == 1 && report.contains(QStringLiteral("FAIL")), qPrintable(report));
+
+        const auto [drained, drainOutput] = f.drainRepairQueueCli(plan);
+        QVERIFY2(drained == 0, qPrintable(drainOutput));
+        QCOMPARE(f.target().query(QStringLiteral("SELECT name FROM users WHERE id = 50")).scalar(),
+                 QStringLiteral("changed, secondary failed"));
+        const QStringList diff = f.differences(plan, QStringLiteral("users"));
+        QVERIFY2(diff.isEmpty(), qPrintable(diff.join(QLatin1Char('\n'))));
+        const auto [code, output] = f.validateFullCli(plan, QStringLiteral("users"));
+        QVERIFY2(code == 0, qPrintable(output));
     }
 };
 
