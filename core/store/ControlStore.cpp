@@ -13,6 +13,7 @@ struct ControlStore::Impl
         , jobs(connection)
         , metrics(connection)
         , mismatches(connection)
+        , validations(connection)
         , audit(connection)
     {
     }
@@ -23,6 +24,7 @@ struct ControlStore::Impl
     JobRepository jobs;
     MetricRepository metrics;
     MismatchRepository mismatches;
+    ValidationRepository validations;
     AuditLog audit;
 };
 
@@ -97,6 +99,7 @@ RunRepository &ControlStore::runs() { return d->runs; }
 JobRepository &ControlStore::jobs() { return d->jobs; }
 MetricRepository &ControlStore::metrics() { return d->metrics; }
 MismatchRepository &ControlStore::mismatches() { return d->mismatches; }
+ValidationRepository &ControlStore::validations() { return d->validations; }
 AuditLog &ControlStore::audit() { return d->audit; }
 
 } // namespace switchyard::core

@@ -39,6 +39,7 @@
 #include "JobRepository.h"
 #include "MetricRepository.h"
 #include "MismatchRepository.h"
+#include "ValidationRepository.h"
 #include "RunRepository.h"
 #include "StoreError.h"
 #include "StoreTypes.h"
@@ -86,6 +87,7 @@ public:
     JobRepository &jobs();
     MetricRepository &metrics();
     MismatchRepository &mismatches();
+    ValidationRepository &validations();
     AuditLog &audit();
 
 private:
