@@ -155,6 +155,10 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
         onProgress(s.progress);
     };
 
+    // A record claimed by the caller (Options::jobId) keeps its state and
+    // lease under the caller's control.
+    const bool ownsRecord = m_options.jobId == 0;
+
     auto fail = [&](const QString &message, bool retryable) {
         result.state = BackfillState::Failed;
         result.error = message;
@@ -162,7 +166,8 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
         report(BackfillState::Failed, true);
         if (s.store && s.jobId > 0) {
             try {
-                s.store->jobs().setJobState(s.jobId, {JobState::Failed, message, retryable, {}, {}, {}});
+                if (ownsRecord)
+                    s.store->jobs().setJobState(s.jobId, {JobState::Failed, message, retryable, {}, {}, {}});
                 audit(s, QStringLiteral("backfill.failed"), message);
             } catch (const std::exception &) {
                 // The store is what failed; the caller still gets the error.
@@ -183,6 +188,10 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
         try {
             if (!s.store)
                 s.store = std::make_unique<ControlStore>(ControlStore::open(m_store));
+            if (s.jobId == 0 && !ownsRecord) {
+                s.jobId = m_options.jobId;
+                result.jobId = s.jobId;
+            }
             if (s.jobId == 0) {
                 // One backfill job per table and run: a new invocation takes
                 // over the last one (killed, failed or cancelled) and its
@@ -232,8 +241,9 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
             s.writer->reconnect();
             s.maxKey = s.reader->maxKey();
             s.sinceMaxKey.start();
-            s.store->jobs().setJobState(s.jobId, {JobState::Running, {}, false, m_options.workerId,
-                                                  QSysInfo::machineHostName(), {}});
+            if (ownsRecord)
+                s.store->jobs().setJobState(s.jobId, {JobState::Running, {}, false, m_options.workerId,
+                                                      QSysInfo::machineHostName(), {}});
             audit(s, QStringLiteral("backfill.start"),
                   s.cursor.isEmpty()
                       ? QStringLiteral("from the beginning")
@@ -380,7 +390,8 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
                 s.maxKey = s.reader->maxKey();
                 s.sinceMaxKey.restart();
             }
-            s.store->jobs().heartbeat(s.jobId, m_options.workerId, QSysInfo::machineHostName());
+            if (ownsRecord)
+                s.store->jobs().heartbeat(s.jobId, m_options.workerId, QSysInfo::machineHostName());
             if (s.sinceSample.hasExpired(1000))
                 storeSamples();
             report(BackfillState::Running, false);
@@ -432,7 +443,8 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
         result.state = BackfillState::Cancelled;
         try {
             storeSamples();
-            s.store->jobs().setJobState(s.jobId, {JobState::Cancelled, {}, false, {}, {}, {}});
+            if (ownsRecord)
+                s.store->jobs().setJobState(s.jobId, {JobState::Cancelled, {}, false, {}, {}, {}});
             audit(s, QStringLiteral("backfill.cancel"),
                   QStringLiteral("stopped after key %1; the checkpoint is kept")
                       .arg(s.cursor.display()));
@@ -467,7 +479,8 @@ BackfillJob::Result BackfillJob::run(const ProgressFn &onProgress)
 
     try {
         storeSamples();
-        s.store->jobs().setJobState(s.jobId, {JobState::Completed, {}, false, {}, {}, {}});
+        if (ownsRecord)
+            s.store->jobs().setJobState(s.jobId, {JobState::Completed, {}, false, {}, {}, {}});
         audit(s, QStringLiteral("backfill.complete"),
               QStringLiteral("%1 rows copied, %2 rejected")
                   .arg(s.progress.rowsCopied)

@@ -55,6 +55,11 @@ public:
         std::chrono::milliseconds maxBackoff{10000};
         bool finish = true;          // set sequences / create deferred indexes at the end
         QString workerId;            // recorded with the job
+        /// 0: find or create the table's job record (see the constructor).
+        /// Otherwise run this existing record, which the caller (JobRunner)
+        /// has claimed: the job then loads and saves its checkpoint but
+        /// leaves the record's state and heartbeat (the lease) to the caller.
+        qint64 jobId = 0;
         QString operatorName = QStringLiteral("engine"); // who started it, for the audit log
     };
 

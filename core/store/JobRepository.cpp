@@ -131,6 +131,55 @@ void JobRepository::heartbeat(qint64 jobId, const QString &workerId, const QStri
     });
 }
 
+bool JobRepository::claimJob(qint64 jobId, const QString &workerId, const QString &workerHost,
+                             const QDateTime &staleBefore)
+{
+    return m_c.write(QStringLiteral("claim job %1 for worker %2").arg(jobId).arg(workerId), [&] {
+        const QVariant now = SqlDialect::timestampValue(SqlDialect::nowUtc());
+        QSqlQuery q = m_c.prepare(QStringLiteral(
+            "UPDATE jobs SET state = 'running', updated_at = ?, started_at = COALESCE(started_at, ?),"
+            " attempts = attempts + 1, finished_at = NULL, worker_id = ?, worker_host = ?, heartbeat_at = ?"
+            " WHERE id = ? AND (state = 'queued' OR (state = 'running'"
+            " AND COALESCE(heartbeat_at, updated_at) < ?))"));
+        q.addBindValue(now);
+        q.addBindValue(now);
+        q.addBindValue(SqlDialect::text(workerId));
+        q.addBindValue(SqlDialect::text(workerHost));
+        q.addBindValue(now);
+        q.addBindValue(jobId);
+        q.addBindValue(SqlDialect::timestampValue(staleBefore));
+        m_c.exec(q);
+        return q.numRowsAffected() == 1;
+    });
+}
+
+bool JobRepository::renewLease(qint64 jobId, const QString &workerId)
+{
+    return m_c.write(QStringLiteral("renew the lease of worker %1 on job %2").arg(workerId).arg(jobId), [&] {
+        QSqlQuery q = m_c.prepare(QStringLiteral(
+            "UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND worker_id = ?"
+            " AND state IN ('running', 'paused')"));
+        q.addBindValue(SqlDialect::timestampValue(SqlDialect::nowUtc()));
+        q.addBindValue(jobId);
+        q.addBindValue(SqlDialect::text(workerId));
+        m_c.exec(q);
+        return q.numRowsAffected() == 1;
+    });
+}
+
+void JobRepository::setJobParams(qint64 jobId, const QString &paramsJson)
+{
+    m_c.write(QStringLiteral("update the parameters of job %1").arg(jobId), [&] {
+        QSqlQuery q = m_c.prepare(QStringLiteral("UPDATE jobs SET params = ?, updated_at = ? WHERE id = ?"));
+        q.addBindValue(paramsJson.isEmpty() ? QStringLiteral("{}") : paramsJson);
+        q.addBindValue(SqlDialect::timestampValue(SqlDialect::nowUtc()));
+        q.addBindValue(jobId);
+        m_c.exec(q);
+        if (q.numRowsAffected() != 1)
+            m_c.fail(StoreError::Kind::Usage, QStringLiteral("there is no job %1 in the control store").arg(jobId), {});
+    });
+}
+
 std::optional<JobRecord> JobRepository::readJob(qint64 jobId)
 {
     QSqlQuery q = m_c.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE id = ?").arg(jobColumns(m_c.dialect())));

@@ -36,6 +36,21 @@ public:
     /// heartbeat_at (now), worker_id and worker_host.
     void heartbeat(qint64 jobId, const QString &workerId, const QString &workerHost);
 
+    /// A worker's lease on a job (see docs/jobs.md). Claims the job for
+    /// `workerId` in ONE conditional UPDATE, so two workers never both win:
+    /// it succeeds when the job is queued, or running with a heartbeat (or,
+    /// never heartbeated, a last change) older than `staleBefore` — its
+    /// worker is presumed dead. The job becomes running (attempts + 1) with
+    /// this worker and a fresh heartbeat. False when someone else has it.
+    bool claimJob(qint64 jobId, const QString &workerId, const QString &workerHost,
+                  const QDateTime &staleBefore);
+    /// Renews `workerId`'s lease: sets heartbeat_at (now) only while the job
+    /// is still this worker's and not terminal. False when the lease was
+    /// lost (another worker reclaimed it, or it was cancelled/finished).
+    bool renewLease(qint64 jobId, const QString &workerId);
+    /// Replaces the job's params JSON (e.g. a new throttle).
+    void setJobParams(qint64 jobId, const QString &paramsJson);
+
     std::optional<JobRecord> job(qint64 jobId);
     /// Every job of a run, oldest first.
     QList<JobRecord> jobsForRun(qint64 runId);

@@ -9,6 +9,7 @@
 #include "types/TypeMapping.h"
 #include "validate/Rechecker.h"
 #include "validate/ValidationCheckpoint.h"
+#include "validate/ValidationSummaryRecorder.h"
 #include "validate/TableComparer.h"
 
 #include <QDateTime>
@@ -93,6 +94,8 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
     s.progress.table = m_table;
     s.progress.mode = result.mode;
     const TableSpec *spec = m_plan.table(m_table);
+    const QDateTime startedAt = QDateTime::currentDateTimeUtc();
+    const Rechecker *checker = nullptr; // set once the job runs
 
     auto report = [&](ValidationState state, bool force) {
         s.progress.state = state;
@@ -128,6 +131,18 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         stored.batchesDone = s.cp.chunks;
         s.store->jobs().saveCheckpoint(s.jobId, stored);
     };
+    // A record claimed by the caller (Options::jobId) keeps its state and
+    // lease under the caller's control.
+    const bool ownsRecord = m_options.jobId == 0;
+    // The job's row in validation_summaries, however it ends.
+    auto writeSummary = [&] {
+        if (!s.store || s.jobId <= 0)
+            return;
+        const QString problem = recordValidationSummary(
+            *s.store, result, {m_runId, s.jobId, m_table, startedAt, checker ? checker->recorded() : 0});
+        if (!problem.isEmpty())
+            s.progress.lastError = QStringLiteral("the validation summary was not written: ") + problem;
+    };
     auto fail = [&](const QString &message, bool retryable) {
         result.state = ValidationState::Failed;
         result.error = message;
@@ -135,8 +150,10 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         report(ValidationState::Failed, true);
         if (s.store && s.jobId > 0) {
             try {
-                s.store->jobs().setJobState(s.jobId, {JobState::Failed, message, retryable, {}, {}, {}});
+                if (ownsRecord)
+                    s.store->jobs().setJobState(s.jobId, {JobState::Failed, message, retryable, {}, {}, {}});
                 audit(QStringLiteral("validate.failed"), message);
+                writeSummary();
             } catch (const std::exception &) {
             }
         }
@@ -170,8 +187,18 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
             s.progress.rowsEstimated = std::max<qint64>(table.approxRows, 0);
 
             if (s.jobId == 0) {
-                // Resume the newest unfinished job of the same mode; otherwise start afresh.
-                const auto existing = s.store->jobs().latestJob(m_runId, JobSpec::Kind::Validate, m_table);
+                // Resume the newest unfinished job of the same mode (or the
+                // caller's record); otherwise start afresh.
+                const auto existing = ownsRecord
+                                          ? s.store->jobs().latestJob(m_runId, JobSpec::Kind::Validate, m_table)
+                                          : s.store->jobs().job(m_options.jobId);
+                if (!ownsRecord) {
+                    if (!existing)
+                        throw JobError(QStringLiteral("there is no job %1 in the control store")
+                                           .arg(m_options.jobId)
+                                           .toStdString());
+                    s.jobId = existing->id;
+                }
                 if (existing && existing->state != JobState::Completed) {
                     const auto stored = s.store->jobs().loadCheckpoint(existing->id);
                     const auto cp = stored ? ValidationCheckpoint::fromJson(stored->lastKeyJson) : std::nullopt;
@@ -191,7 +218,8 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                 }
                 result.jobId = s.jobId;
             }
-            s.store->jobs().setJobState(s.jobId, {JobState::Running, {}, false, {}, QSysInfo::machineHostName(), {}});
+            if (ownsRecord)
+                s.store->jobs().setJobState(s.jobId, {JobState::Running, {}, false, {}, QSysInfo::machineHostName(), {}});
             audit(QStringLiteral("validate.start"),
                   result.resumed ? QStringLiteral("resuming after key %1").arg(s.cp.after ? s.cp.after->display() : QString())
                                  : QStringLiteral("from the beginning"));
@@ -249,6 +277,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
 
     Rechecker rechecker(*s.cmp, s.store->mismatches(), m_runId, m_table, m_options.recheckDelay, withRetries,
                         [this](std::chrono::milliseconds d) { return m_control.sleepInterruptibly(d); });
+    checker = &rechecker;
     rechecker.setBeforeRecheck([&] {
         if (m_hook)
             m_hook(Hook::BeforeRecheck, s.cp.chunks + 1);
@@ -551,13 +580,15 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
 
         if (m_control.isCancelled()) {
             result.state = ValidationState::Cancelled;
-            s.store->jobs().setJobState(s.jobId, {JobState::Cancelled, {}, false, {}, {}, {}});
+            if (ownsRecord)
+                s.store->jobs().setJobState(s.jobId, {JobState::Cancelled, {}, false, {}, {}, {}});
             audit(QStringLiteral("validate.cancel"),
                   QStringLiteral("stopped after key %1; the checkpoint is kept")
                       .arg(s.cp.after ? s.cp.after->display() : QStringLiteral("-")));
             result.chunks = s.cp.chunks;
             result.rowsChecked = s.cp.rows;
             result.unchecked = s.cp.unchecked;
+            writeSummary();
             report(ValidationState::Cancelled, true);
             return result;
         }
@@ -595,7 +626,8 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         }
         saveCheckpoint(true, verdictName(result.verdict));
         appendMetrics(true);
-        s.store->jobs().setJobState(s.jobId, {JobState::Completed, {}, false, {}, {}, {}});
+        if (ownsRecord)
+            s.store->jobs().setJobState(s.jobId, {JobState::Completed, {}, false, {}, {}, {}});
         audit(QStringLiteral("validate.complete"),
               QStringLiteral("%1: %2 open, %3 in flight, %4 unchecked range(s); %5")
                   .arg(verdictName(result.verdict))
@@ -609,6 +641,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         return fail(QString::fromUtf8(e.what()), false);
     }
     result.state = ValidationState::Completed;
+    writeSummary();
     s.progress.open = result.open;
     s.progress.inFlight = result.inFlight;
     report(ValidationState::Completed, true);

@@ -81,6 +81,11 @@ public:
         int lockTimeoutMs = 10000;   // target lock_timeout for validation queries
         int statementTimeoutMs = 0;  // target statement_timeout (0: none)
         QString operatorName = QStringLiteral("engine");
+        /// 0: resume the table's unfinished job of this mode or create one.
+        /// Otherwise run this existing record, which the caller (JobRunner)
+        /// has claimed: its checkpoint is resumed when it is of this mode and
+        /// unfinished, and the record's state and lease stay with the caller.
+        qint64 jobId = 0;
     };
 
     enum class Hook { AfterChunk, BeforeRecheck };
