@@ -5,6 +5,7 @@
 #include "cli/FlagsCommands.h"
 #include "cli/PhaseCommands.h"
 #include "cli/PlanCommands.h"
+#include "cli/ReverseSyncCommands.h"
 #include "cli/SchemaCommands.h"
 #include "cli/WorkloadCommand.h"
 #include "cli/ValidateCommands.h"
@@ -41,6 +42,8 @@ const QList<Command> &commands()
         {"repair", "copy source rows over mismatching target rows, recheck, audit",
          runRepairCommand},
         {"flags", "show or set the flags the application reads (on the target)", runFlagsCommand},
+        {"reverse-sync", "capture target changes and apply them to the source (the way back)",
+         runReverseSyncCommand},
         {"phase", "show the run's phases and gates; advance or roll back, confirmed by a person",
          runPhaseCommand},
         {"audit", "show the hash-chained audit log, or verify that no entry was edited or deleted",
