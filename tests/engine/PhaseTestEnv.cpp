@@ -7,6 +7,8 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
+
 namespace switchyard::test {
 
 using namespace switchyard::core;
@@ -67,10 +69,12 @@ Plan phaseTestPlan(BackfillFixture &fx, const QString &file, bool zeroSoak)
         plan.phases[stop].rollback.flags << FlagSetting{QStringLiteral("active_side"), QStringLiteral("blue"), {}};
     }
     if (zeroSoak) {
+        // A plan file cannot say "soak 0 minutes" (the loader wants 1 or more),
+        // so the test copy drops the soak gates instead.
         for (PhaseSpec &p : plan.phases)
-            for (GateSpec &g : p.gates)
-                if (g.kind == GateSpec::Kind::Soak)
-                    g.minutes = 0;
+            p.gates.erase(std::remove_if(p.gates.begin(), p.gates.end(),
+                                         [](const GateSpec &g) { return g.kind == GateSpec::Kind::Soak; }),
+                          p.gates.end());
     }
     createSourceTables(fx, plan);
     fx.applySchema(plan);

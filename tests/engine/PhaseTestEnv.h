@@ -17,7 +17,8 @@ namespace switchyard::test {
 /// Loads resources/plans/<file> ("combined" builds a plan using all three
 /// strategies from the dual-write sample), points it at the fixture's
 /// databases and control store, and creates its tables on both sides.
-/// zeroSoak: every soak gate needs 0 minutes (tests cannot wait an hour).
+/// zeroSoak: the soak gates are left out (tests cannot wait an hour, and a
+/// plan file cannot say 0 minutes).
 core::Plan phaseTestPlan(BackfillFixture &fx, const QString &file, bool zeroSoak);
 
 /// Makes every non-manual gate of the run's current phase pass: completed
