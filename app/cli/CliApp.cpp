@@ -5,6 +5,7 @@
 #include "cli/FlagsCommands.h"
 #include "cli/PhaseCommands.h"
 #include "cli/PlanCommands.h"
+#include "cli/ReportCommands.h"
 #include "cli/ReverseSyncCommands.h"
 #include "cli/SchemaCommands.h"
 #include "cli/WorkloadCommand.h"
@@ -48,6 +49,8 @@ const QList<Command> &commands()
          runPhaseCommand},
         {"audit", "show the hash-chained audit log, or verify that no entry was edited or deleted",
          runAuditCommand},
+        {"report", "export the signed validation report (PDF, .sig, JSON), or verify one",
+         runReportCommand},
         {"workload", "simulate an application on the demo users table through the client library",
          runWorkloadCommand},
     };
@@ -107,7 +110,9 @@ int dispatch(const QStringList &args, QTextStream &out, QTextStream &err)
 
 int run(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    // `report` and `plan doc` need QtGui (offscreen); see ReportCommands.h.
+    const std::unique_ptr<QCoreApplication> application = createApplication(argc, argv);
+    QCoreApplication &app = *application;
     QCoreApplication::setApplicationName(QStringLiteral("switchyard-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("Switchyard"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SWITCHYARD_VERSION));

@@ -1,6 +1,7 @@
 #include "cli/PlanCommands.h"
 
 #include "cli/CliApp.h"
+#include "cli/PlanDocCommand.h"
 #include "plan/PlanLoader.h"
 #include "plan/PlanWriter.h"
 
@@ -17,6 +18,8 @@ QString planCommandHelp()
         "  switchyard-cli plan format PLAN [--in-place]\n"
         "                                    print the plan in canonical form, with every\n"
         "                                    default written out (or rewrite the file)\n"
+        "  switchyard-cli plan doc PLAN [--format md|pdf] [--out FILE]\n"
+        "                                    the migration plan document for reviewers\n"
         "\n"
         "Exit status: 0 valid, 1 the plan has errors, 2 usage error.\n");
 }
@@ -142,6 +145,8 @@ int runPlanCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         }
         return format(files.first(), inPlace, out, err);
     }
+    if (sub == QLatin1String("doc"))
+        return runPlanDocCommand(rest, out, err);
     err << "switchyard-cli plan: unknown subcommand '" << sub << "'\n" << planCommandHelp();
     return Usage;
 }
