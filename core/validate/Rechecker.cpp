@@ -44,6 +44,7 @@ void Rechecker::record(const RowDifference &d, MismatchStatus status)
     m.targetRowJson = rowImageJson(d.target, m_cmp.mapping());
     m.status = status;
     const MismatchRecord stored = m_repo.upsertMismatch(m);
+    m_recordedKeys.insert(m.keyJson);
     if (stored.status == MismatchStatus::Open || stored.status == MismatchStatus::InFlight)
         m_known.insert(m.keyJson, stored.id);
 }

@@ -18,6 +18,7 @@
 #include "validate/ValidationTypes.h"
 
 #include <QHash>
+#include <QSet>
 
 #include <atomic>
 #include <chrono>
@@ -59,6 +60,8 @@ public:
 
     /// Records this object resolved.
     qint64 resolved() const { return m_resolved; }
+    /// Distinct keys this object recorded (open or in flight).
+    qint64 recorded() const { return m_recordedKeys.size(); }
 
 private:
     void record(const RowDifference &d, MismatchStatus status);
@@ -74,6 +77,7 @@ private:
     std::function<void()> m_beforeRecheck;
     QHash<QString, qint64> m_known; // keyJson → id of open / in-flight records
     qint64 m_resolved = 0;
+    QSet<QString> m_recordedKeys;
 };
 
 } // namespace switchyard::core

@@ -9,6 +9,7 @@
 #include "types/TypeMapping.h"
 #include "validate/Rechecker.h"
 #include "validate/ValidationCheckpoint.h"
+#include "validate/ValidationSummaryRecorder.h"
 #include "validate/TableComparer.h"
 
 #include <QDateTime>
@@ -93,6 +94,8 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
     s.progress.table = m_table;
     s.progress.mode = result.mode;
     const TableSpec *spec = m_plan.table(m_table);
+    const QDateTime startedAt = QDateTime::currentDateTimeUtc();
+    const Rechecker *checker = nullptr; // set once the job runs
 
     auto report = [&](ValidationState state, bool force) {
         s.progress.state = state;
@@ -131,6 +134,15 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
     // A record claimed by the caller (Options::jobId) keeps its state and
     // lease under the caller's control.
     const bool ownsRecord = m_options.jobId == 0;
+    // The job's row in validation_summaries, however it ends.
+    auto writeSummary = [&] {
+        if (!s.store || s.jobId <= 0)
+            return;
+        const QString problem = recordValidationSummary(
+            *s.store, result, {m_runId, s.jobId, m_table, startedAt, checker ? checker->recorded() : 0});
+        if (!problem.isEmpty())
+            s.progress.lastError = QStringLiteral("the validation summary was not written: ") + problem;
+    };
     auto fail = [&](const QString &message, bool retryable) {
         result.state = ValidationState::Failed;
         result.error = message;
@@ -141,6 +153,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                 if (ownsRecord)
                     s.store->jobs().setJobState(s.jobId, {JobState::Failed, message, retryable, {}, {}, {}});
                 audit(QStringLiteral("validate.failed"), message);
+                writeSummary();
             } catch (const std::exception &) {
             }
         }
@@ -264,6 +277,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
 
     Rechecker rechecker(*s.cmp, s.store->mismatches(), m_runId, m_table, m_options.recheckDelay, withRetries,
                         [this](std::chrono::milliseconds d) { return m_control.sleepInterruptibly(d); });
+    checker = &rechecker;
     rechecker.setBeforeRecheck([&] {
         if (m_hook)
             m_hook(Hook::BeforeRecheck, s.cp.chunks + 1);
@@ -574,6 +588,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
             result.chunks = s.cp.chunks;
             result.rowsChecked = s.cp.rows;
             result.unchecked = s.cp.unchecked;
+            writeSummary();
             report(ValidationState::Cancelled, true);
             return result;
         }
@@ -626,6 +641,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
         return fail(QString::fromUtf8(e.what()), false);
     }
     result.state = ValidationState::Completed;
+    writeSummary();
     s.progress.open = result.open;
     s.progress.inFlight = result.inFlight;
     report(ValidationState::Completed, true);

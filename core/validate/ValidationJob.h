@@ -36,6 +36,9 @@
 // ValidationCheckpoint (a JSON object: the resume point and the per-table
 // summary), and metric samples "validate.rows_per_second:<table>",
 // "validate.chunks_done:<table>", "mismatches.open:<table>".
+// When the job ends (completed, cancelled or failed) its row in the store's
+// validation_summaries table is written (ValidationSummaryRecorder): what
+// the report and the validation gates read.
 // An unfinished job of the same mode is resumed after its last chunk; a
 // completed one is not (the next run starts over).
 //

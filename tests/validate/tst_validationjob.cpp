@@ -9,6 +9,7 @@
 #include "backfill/BackfillJob.h"
 #include "store/ControlStore.h"
 #include "validate/ValidationJob.h"
+#include "validate/ValidationSummaryRecorder.h"
 
 #include <QtConcurrent>
 
@@ -297,6 +298,16 @@ private Q_SLOTS:
         const ValidationJob::Result stopped = first.run();
         QCOMPARE(stopped.state, ValidationState::Cancelled);
         QCOMPARE(stopped.chunks, 3);
+        {
+            // A cancelled job has a summary too, and it proves nothing.
+            ControlStore cs = ControlStore::open(ControlStoreLocation::fromPlan(plan));
+            const auto sum = cs.validations().summaryForJob(stopped.jobId);
+            QVERIFY(sum.has_value());
+            QCOMPARE(sum->state, QStringLiteral("cancelled"));
+            QCOMPARE(sum->verdict, QStringLiteral("unchecked"));
+            QCOMPARE(sum->chunksChecked, qint64(3));
+            QCOMPARE(sum->chunksTotal, qint64(-1));
+        }
 
         // A row in a finished chunk and one in a later chunk go wrong: only
         // the later one can be seen if the job resumes rather than restarts.
@@ -323,6 +334,21 @@ private Q_SLOTS:
             for (const char *name : {"validate.rows_per_second:r", "validate.chunks_done:r", "mismatches.open:r"})
                 QVERIFY2(series.contains(QLatin1String(name)), qPrintable(series.join(QLatin1Char(' '))));
             QCOMPARE(cs.jobs().job(resumed.jobId)->state, JobState::Completed);
+            // The summary table: the resumed job's one row, now completed.
+            const QList<ValidationSummary> sums = cs.validations().summaries(run, QStringLiteral("r"));
+            QCOMPARE(sums.size(), 1);
+            const ValidationSummary &sum = sums.first();
+            QCOMPARE(sum.jobId, resumed.jobId);
+            QCOMPARE(sum.mode, QStringLiteral("checksum"));
+            QCOMPARE(sum.state, QStringLiteral("completed"));
+            QCOMPARE(sum.verdict, QStringLiteral("fail"));
+            QCOMPARE(sum.rowsChecked, qint64(1000));
+            QCOMPARE(sum.chunksChecked, qint64(11));
+            QCOMPARE(sum.chunksTotal, qint64(11));
+            QCOMPARE(sum.uncheckedCount, qint64(0));
+            QCOMPARE(sum.mismatchesFound, qint64(1));
+            QCOMPARE(sum.open, qint64(1));
+            QVERIFY(sum.startedAt.isValid() && sum.finishedAt >= sum.startedAt);
         }
 
         // A completed job is not resumed: the next run starts over and sees both.
@@ -519,6 +545,15 @@ private Q_SLOTS:
         QCOMPARE(verdictName(clean.verdict), QStringLiteral("pass"));
         QVERIFY(clean.rowsChecked > 200);
         QVERIFY2(clean.statement.contains(QStringLiteral("95% confidence")), qPrintable(clean.statement));
+        {
+            ControlStore cs = ControlStore::open(ControlStoreLocation::fromPlan(plan));
+            const auto sum = cs.validations().summaryForJob(clean.jobId);
+            QVERIFY(sum.has_value());
+            QCOMPARE(sum->sampleSize, clean.rowsChecked);
+            QCOMPARE(sum->confidence, sampleConfidence(clean.rowsChecked));
+            QVERIFY(sum->confidence > 0.18 && sum->confidence < 0.27); // 200-300 rows, 0.1 % drift
+            QCOMPARE(sum->verdict, QStringLiteral("pass"));
+        }
 
         // Every tenth row differs: 300 samples cannot miss it.
         f.target().exec(QStringLiteral("UPDATE p SET v = -v WHERE id % 30 = 0"));
