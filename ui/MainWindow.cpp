@@ -1,6 +1,14 @@
 #include "MainWindow.h"
 
+#include "ConnectionSettingsDialog.h"
+#include "ConnectionStatusPanel.h"
 #include "EmptyStateWidget.h"
+#include "EngineController.h"
+#include "JobsPanel.h"
+#include "TransitionFlow.h"
+#include "panels/AuditPanel.h"
+#include "panels/ChartsPanel.h"
+#include "panels/MismatchPanel.h"
 #include "PhaseTimelineView.h"
 #include "PlanErrorDialog.h"
 #include "PlanOpener.h"
@@ -14,6 +22,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDesktopServices>
 #include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
@@ -46,6 +55,7 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_opener(new PlanOpener(this))
     , m_recent(new RecentPlans(this))
+    , m_engine(new EngineController(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setAcceptDrops(true);
@@ -62,6 +72,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_opener, &PlanOpener::loadFailed, this, &MainWindow::showLoadFailure);
     connect(m_recent, &RecentPlans::changed, this, &MainWindow::rebuildRecentMenu);
 
+    connectEngine();
     rebuildRecentMenu();
     updateTitle();
     restoreLayout();
@@ -87,28 +98,146 @@ void MainWindow::createPanels()
     connect(m_emptyState, &EmptyStateWidget::recentPlanRequested, this, &MainWindow::openPlan);
 
     m_overview = new PlanOverviewPanel;
-    m_overviewDock = new QDockWidget(QStringLiteral("Plan"), this);
-    m_overviewDock->setObjectName(QStringLiteral("overviewDock"));
-    m_overviewDock->setAllowedAreas(Qt::LeftDockWidgetArea | Qt::RightDockWidgetArea);
-    m_overviewDock->setWidget(m_overview);
+    m_overviewDock = addDock(m_overview, QStringLiteral("Plan"), QStringLiteral("overviewDock"), Qt::LeftDockWidgetArea);
     m_overviewDock->setMinimumWidth(300);
-    addDockWidget(Qt::LeftDockWidgetArea, m_overviewDock);
-
+    m_connections = new ConnectionStatusPanel;
+    QDockWidget *connectionsDock = addDock(m_connections, QStringLiteral("Connections"),
+                                           QStringLiteral("connectionsDock"), Qt::LeftDockWidgetArea);
+    m_charts = new ChartsPanel;
+    QDockWidget *chartsDock = addDock(m_charts, QStringLiteral("Charts"), QStringLiteral("chartsDock"),
+                                      Qt::RightDockWidgetArea);
+    m_jobs = new JobsPanel;
+    QDockWidget *jobsDock = addDock(m_jobs, QStringLiteral("Jobs"), QStringLiteral("jobsDock"), Qt::BottomDockWidgetArea);
+    m_mismatches = new MismatchPanel;
+    QDockWidget *mismatchDock = addDock(m_mismatches, QStringLiteral("Mismatches"), QStringLiteral("mismatchesDock"),
+                                        Qt::BottomDockWidgetArea);
+    m_audit = new AuditPanel;
+    QDockWidget *auditDock = addDock(m_audit, QStringLiteral("Audit Log"), QStringLiteral("auditDock"),
+                                     Qt::BottomDockWidgetArea);
     m_risks = new PlanRisksPanel;
-    m_risksDock = new QDockWidget(QStringLiteral("Risks"), this);
-    m_risksDock->setObjectName(QStringLiteral("risksDock"));
-    m_risksDock->setWidget(m_risks);
-    addDockWidget(Qt::BottomDockWidgetArea, m_risksDock);
-    // The overview runs the full height; the risks sit under the timeline.
+    m_risksDock = addDock(m_risks, QStringLiteral("Risks"), QStringLiteral("risksDock"), Qt::BottomDockWidgetArea);
+    tabifyDockWidget(jobsDock, mismatchDock);
+    tabifyDockWidget(mismatchDock, auditDock);
+    tabifyDockWidget(auditDock, m_risksDock);
+    jobsDock->raise();
+    // The overview runs the full height; the bottom docks sit under the timeline.
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
-    resizeDocks({m_overviewDock}, {380}, Qt::Horizontal);
-    resizeDocks({m_risksDock}, {220}, Qt::Vertical);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    resizeDocks({m_overviewDock, chartsDock}, {340, 420}, Qt::Horizontal);
+    resizeDocks({m_overviewDock, connectionsDock}, {480, 180}, Qt::Vertical);
+    resizeDocks({jobsDock}, {260}, Qt::Vertical);
 
+    m_transitions = new TransitionFlow(m_engine, this);
+    connect(m_timeline, &PhaseTimelineView::advanceRequested, m_transitions, &TransitionFlow::advance);
+    connect(m_timeline, &PhaseTimelineView::rollbackRequested, m_transitions, &TransitionFlow::rollback);
+
+    m_connectionLabel = new QLabel(statusBar());
+    m_connectionLabel->setObjectName(QStringLiteral("connectionSummary"));
+    m_connectionLabel->setContentsMargins(4, 0, 4, 0);
+    statusBar()->addPermanentWidget(m_connectionLabel);
     m_pathLabel = new QLabel(statusBar());
     m_pathLabel->setObjectName(QStringLiteral("planPath"));
     m_pathLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_pathLabel->setContentsMargins(4, 0, 4, 0);
     statusBar()->addPermanentWidget(m_pathLabel);
+}
+
+QDockWidget *MainWindow::addDock(QWidget *panel, const QString &title, const QString &objectName,
+                                 Qt::DockWidgetArea area)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName); // saveState()/restoreState() key
+    dock->setWidget(panel);
+    addDockWidget(area, dock);
+    m_docks << dock;
+    return dock;
+}
+
+void MainWindow::connectEngine()
+{
+    EngineController *engine = m_engine;
+    connect(engine, &EngineController::opened, this, &MainWindow::showRunOpened);
+    connect(engine, &EngineController::snapshotChanged, this, [this](const core::EngineSnapshot &snapshot) {
+        m_timeline->setSnapshot(snapshot);
+        m_jobs->setJobs(snapshot.jobs);
+        const bool idle = !m_transitions->isBusy();
+        m_advanceAction->setEnabled(idle && snapshot.canAdvance);
+        m_rollbackAction->setEnabled(idle && snapshot.canRollback);
+        m_advanceAction->setText(snapshot.state.status == core::PhaseStatus::Pending ? QStringLiteral("&Start\u2026")
+                                                                                    : QStringLiteral("&Advance\u2026"));
+    });
+    connect(engine, &EngineController::jobProgressed, m_jobs, &JobsPanel::updateProgress);
+    connect(engine, &EngineController::serversProbed, this, [this](const QList<core::ServerStatus> &statuses) {
+        m_connections->setStatuses(statuses);
+        m_connectionLabel->setText(m_connections->summary());
+    });
+    connect(engine, &EngineController::engineError, this, [this](const QString &what, const QString &error) {
+        statusBar()->showMessage(QStringLiteral("Could not %1: %2").arg(what, error), kStatusMessageMs);
+    });
+    connect(engine, &EngineController::jobActionDone, this, [this](const QString &what, qint64) {
+        statusBar()->showMessage(QStringLiteral("Done: %1").arg(what), kStatusMessageMs);
+    });
+    connect(engine, &EngineController::jobActionRefused, this, [this](const QString &what, const QString &refusal) {
+        statusBar()->showMessage(QStringLiteral("Could not %1: %2").arg(what, refusal), kStatusMessageMs);
+    });
+    connect(m_jobs, &JobsPanel::startBackfillRequested, engine, &EngineController::startBackfill);
+    connect(m_jobs, &JobsPanel::startValidationRequested, engine, &EngineController::startValidation);
+    connect(m_jobs, &JobsPanel::pauseRequested, engine, &EngineController::pauseJob);
+    connect(m_jobs, &JobsPanel::resumeRequested, engine, &EngineController::resumeJob);
+    connect(m_jobs, &JobsPanel::cancelRequested, engine, &EngineController::cancelJob);
+    connect(m_jobs, &JobsPanel::throttleRequested, engine, &EngineController::setMaxRowsPerSecond);
+    connect(m_connections, &ConnectionStatusPanel::refreshRequested, engine, &EngineController::probe);
+    connect(m_connections, &ConnectionStatusPanel::settingsRequested, this, &MainWindow::showConnectionSettings);
+    connect(m_transitions, &TransitionFlow::busyChanged, this, [this](bool busy) {
+        m_timeline->setBusy(busy);
+        if (busy) {
+            m_advanceAction->setEnabled(false);
+            m_rollbackAction->setEnabled(false);
+        } else {
+            m_engine->refresh();
+        }
+    });
+    connect(m_transitions, &TransitionFlow::finished, this,
+            [this](const core::TransitionOutcome &, const QString &summary) {
+                statusBar()->showMessage(summary, kStatusMessageMs);
+            });
+}
+
+void MainWindow::showRunOpened(qint64 runId)
+{
+    if (!m_plan)
+        return;
+    const core::ControlStoreLocation store = core::ControlStoreLocation::fromPlan(*m_plan);
+    m_charts->setSource(*m_plan, store, runId);
+    m_mismatches->setOperatorName(m_transitions->operatorName());
+    m_mismatches->setSource(*m_plan, store, runId);
+    m_audit->setSource(*m_plan, store, runId);
+    statusBar()->showMessage(QStringLiteral("Run %1 of %2 open").arg(runId).arg(m_plan->migration.name), kStatusMessageMs);
+}
+
+void MainWindow::showConnectionSettings()
+{
+    if (!m_plan)
+        return;
+    auto *dialog = new ConnectionSettingsDialog(*m_plan, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // Saved (or reset) settings apply by loading the plan again.
+    connect(dialog, &QDialog::finished, this, [this](int) { reloadPlan(); });
+    dialog->open();
+}
+
+void MainWindow::showDocumentation()
+{
+    // The docs next to the binary in a build tree, then the installed copy.
+    const QString appDir = QCoreApplication::applicationDirPath();
+    for (const QString &candidate : {appDir + QStringLiteral("/../../docs"), appDir + QStringLiteral("/../docs"),
+                                     QStringLiteral("/usr/share/doc/switchyard")}) {
+        if (QFileInfo::exists(candidate)) {
+            QDesktopServices::openUrl(QUrl::fromLocalFile(QDir(candidate).absolutePath()));
+            return;
+        }
+    }
+    QDesktopServices::openUrl(QUrl(QStringLiteral("https://github.com/switchyard/switchyard#readme")));
 }
 
 void MainWindow::createActions()
@@ -136,6 +265,31 @@ void MainWindow::createActions()
     m_quitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
     m_quitAction->setMenuRole(QAction::QuitRole);
     connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+
+    m_advanceAction = new QAction(QStringLiteral("&Advance\u2026"), this);
+    m_advanceAction->setObjectName(QStringLiteral("advanceAction"));
+    m_advanceAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    m_advanceAction->setStatusTip(QStringLiteral("Move to the next ramp step or phase; shows the gates first"));
+    m_advanceAction->setEnabled(false);
+    connect(m_advanceAction, &QAction::triggered, m_transitions, &TransitionFlow::advance);
+
+    m_rollbackAction = new QAction(QStringLiteral("&Roll Back\u2026"), this);
+    m_rollbackAction->setObjectName(QStringLiteral("rollbackAction"));
+    m_rollbackAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_rollbackAction->setStatusTip(QStringLiteral("Go back one ramp step or phase; shows what will be reverted first"));
+    m_rollbackAction->setEnabled(false);
+    connect(m_rollbackAction, &QAction::triggered, m_transitions, &TransitionFlow::rollback);
+
+    m_connectionsAction = new QAction(QStringLiteral("&Connections\u2026"), this);
+    m_connectionsAction->setObjectName(QStringLiteral("connectionsAction"));
+    m_connectionsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    m_connectionsAction->setEnabled(false);
+    connect(m_connectionsAction, &QAction::triggered, this, &MainWindow::showConnectionSettings);
+
+    m_checkServersAction = new QAction(QStringLiteral("Check &Servers Now"), this);
+    m_checkServersAction->setObjectName(QStringLiteral("checkServersAction"));
+    m_checkServersAction->setEnabled(false);
+    connect(m_checkServersAction, &QAction::triggered, m_engine, &EngineController::probe);
 }
 
 void MainWindow::createMenus()
@@ -155,20 +309,43 @@ void MainWindow::createMenus()
     toolBar->addAction(m_openAction);
     toolBar->addAction(m_reloadAction);
 
+    toolBar->addSeparator();
+    toolBar->addAction(m_advanceAction);
+    toolBar->addAction(m_rollbackAction);
+
+    QMenu *migration = menuBar()->addMenu(QStringLiteral("&Migration"));
+    migration->addAction(m_advanceAction);
+    migration->addAction(m_rollbackAction);
+    migration->addSeparator();
+    migration->addAction(m_connectionsAction);
+    migration->addAction(m_checkServersAction);
+
     QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
-    QAction *toggleOverview = m_overviewDock->toggleViewAction();
-    toggleOverview->setText(QStringLiteral("&Plan Overview"));
-    toggleOverview->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
-    view->addAction(toggleOverview);
-    QAction *toggleRisks = m_risksDock->toggleViewAction();
-    toggleRisks->setText(QStringLiteral("&Risks"));
-    toggleRisks->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
-    view->addAction(toggleRisks);
+    // Ctrl+1 and Ctrl+2 stay the plan overview and the risks, as before.
+    const QList<QPair<QString, QString>> docks = {
+        {QStringLiteral("overviewDock"), QStringLiteral("&Plan Overview")},
+        {QStringLiteral("risksDock"), QStringLiteral("&Risks")},
+        {QStringLiteral("connectionsDock"), QStringLiteral("&Connections")},
+        {QStringLiteral("jobsDock"), QStringLiteral("&Jobs")},
+        {QStringLiteral("chartsDock"), QStringLiteral("C&harts")},
+        {QStringLiteral("mismatchesDock"), QStringLiteral("&Mismatches")},
+        {QStringLiteral("auditDock"), QStringLiteral("&Audit Log")}};
+    for (int i = 0; i < docks.size(); ++i) {
+        auto *dock = findChild<QDockWidget *>(docks[i].first);
+        QAction *toggle = dock->toggleViewAction();
+        toggle->setText(docks[i].second);
+        toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        view->addAction(toggle);
+    }
+    view->addSeparator();
     QAction *toggleToolBar = toolBar->toggleViewAction();
     toggleToolBar->setText(QStringLiteral("&Toolbar"));
     view->addAction(toggleToolBar);
 
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
+    QAction *docs = help->addAction(QStringLiteral("&Documentation"), this, &MainWindow::showDocumentation);
+    docs->setObjectName(QStringLiteral("documentationAction"));
+    docs->setShortcut(QKeySequence(Qt::Key_F1));
     QAction *about = help->addAction(QStringLiteral("&About Switchyard"), this, &MainWindow::showAbout);
     about->setObjectName(QStringLiteral("aboutAction"));
     about->setMenuRole(QAction::AboutRole);
@@ -234,13 +411,23 @@ void MainWindow::showAbout()
                  QString::fromLatin1(qVersion())));
 }
 
-void MainWindow::showPlan(const core::Plan &plan, const QString &path)
+void MainWindow::showPlan(const core::Plan &loaded, const QString &path)
 {
+    bool overridden = false;
+    const core::Plan plan = ConnectionOverrides::apply(loaded, &overridden);
+    m_charts->clearSource();
+    m_mismatches->clearSource();
+    m_audit->clearSource();
     m_plan = plan;
     m_planPath = path;
     m_overview->setPlan(plan);
     m_timeline->setPlan(plan);
     m_risks->setPlan(plan);
+    m_connections->setPlan(plan);
+    m_jobs->setPlan(plan);
+    m_connectionsAction->setEnabled(true);
+    m_checkServersAction->setEnabled(true);
+    m_engine->open(plan);
     m_central->setCurrentIndex(TimelinePage);
     m_pathLabel->setText(QDir::toNativeSeparators(path));
     m_pathLabel->setToolTip(QDir::toNativeSeparators(path));
@@ -253,7 +440,8 @@ void MainWindow::showPlan(const core::Plan &plan, const QString &path)
     statusBar()->showMessage(QStringLiteral("Loaded %1: %2, %3")
                                  .arg(QFileInfo(path).fileName(),
                                       count(plan.phases.size(), "phase", "phases"),
-                                      count(plan.tables.size(), "table", "tables")),
+                                      count(plan.tables.size(), "table", "tables"))
+                                 + (overridden ? QStringLiteral(" (connections from your settings)") : QString()),
                              kStatusMessageMs);
     emit planShown(path);
 }
@@ -330,6 +518,8 @@ QString MainWindow::planPathFromMimeData(const QMimeData *mime)
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveLayout();
+    // Running jobs go back to the queue with their checkpoints.
+    m_engine->close();
     QMainWindow::closeEvent(event);
 }
 

@@ -1,13 +1,20 @@
 #pragma once
-// MainWindow: the cockpit's frame. It assembles the panels (plan overview
-// and risks docks, phase timeline, empty state), owns the menus and the window layout,
-// and routes plan loading through PlanOpener. It holds no migration logic:
-// each panel renders a Plan value, and later the engine's reports.
+// MainWindow: the cockpit's frame. It assembles the panels — the phase
+// timeline in the middle; docks for the plan overview, connection status,
+// jobs, risks, charts, mismatches and audit log — owns the menus, shortcuts
+// and window layout, routes plan loading through PlanOpener, and wires the
+// panels to the EngineController (engine, job runner and server probe on
+// worker threads) and TransitionFlow (gate and rollback dialogs). It holds
+// no migration logic: each panel renders plain values.
 //
-// Promises: the GUI thread never blocks on a plan file (loads run on the
-// thread pool, stale results are dropped); a plan that fails to load never
-// replaces the plan on screen; window layout and recent plans persist in the
-// user settings (Settings.h, test mode aware). GUI thread only.
+// Promises: the GUI thread never blocks on a plan file or a database (loads
+// run on the thread pool, the engine on its own threads, stale results are
+// dropped); a plan that fails to load never replaces the plan on screen;
+// each dock has an objectName and the window layout (docks, sizes, toolbar)
+// and recent plans persist in the user settings (Settings.h, test mode
+// aware). Shortcuts: Ctrl+O open, F5 reload, Ctrl+Q quit, Ctrl+Shift+A
+// advance, Ctrl+Shift+R roll back, Ctrl+, connections, Ctrl+1…7 docks,
+// F1 documentation. GUI thread only.
 
 #include "plan/Plan.h"
 
@@ -25,7 +32,14 @@ class QStackedWidget;
 
 namespace switchyard::ui {
 
+class AuditPanel;
+class ChartsPanel;
+class ConnectionStatusPanel;
 class EmptyStateWidget;
+class EngineController;
+class JobsPanel;
+class MismatchPanel;
+class TransitionFlow;
 class PhaseTimelineView;
 class PlanErrorDialog;
 class PlanOpener;
@@ -55,6 +69,13 @@ public:
     PlanRisksPanel *risksPanel() const { return m_risks; }
     PhaseTimelineView *timelineView() const { return m_timeline; }
     PlanOpener *planOpener() const { return m_opener; }
+    EngineController *engine() const { return m_engine; }
+    TransitionFlow *transitions() const { return m_transitions; }
+    ConnectionStatusPanel *connectionPanel() const { return m_connections; }
+    JobsPanel *jobsPanel() const { return m_jobs; }
+    ChartsPanel *chartsPanel() const { return m_charts; }
+    MismatchPanel *mismatchPanel() const { return m_mismatches; }
+    AuditPanel *auditPanel() const { return m_audit; }
     RecentPlans *recentPlans() const { return m_recent; }
     QMenu *recentMenu() const { return m_recentMenu; }
     /// The error dialog currently open, if any.
@@ -68,6 +89,8 @@ public slots:
     /// Loads the last requested plan file again (F5).
     void reloadPlan();
     void showAbout();
+    void showDocumentation();
+    void showConnectionSettings();
 
 signals:
     void planShown(const QString &path);
@@ -81,6 +104,9 @@ protected:
 
 private:
     void createPanels();
+    QDockWidget *addDock(QWidget *panel, const QString &title, const QString &objectName, Qt::DockWidgetArea area);
+    void connectEngine();
+    void showRunOpened(qint64 runId);
     void createActions();
     void createMenus();
     void restoreLayout();
@@ -106,11 +132,24 @@ private:
     PlanRisksPanel *m_risks = nullptr;
     QDockWidget *m_risksDock = nullptr;
     QLabel *m_pathLabel = nullptr;
+    QLabel *m_connectionLabel = nullptr;
+    EngineController *m_engine = nullptr;
+    TransitionFlow *m_transitions = nullptr;
+    ConnectionStatusPanel *m_connections = nullptr;
+    JobsPanel *m_jobs = nullptr;
+    ChartsPanel *m_charts = nullptr;
+    MismatchPanel *m_mismatches = nullptr;
+    AuditPanel *m_audit = nullptr;
+    QList<QDockWidget *> m_docks;
     QPointer<PlanErrorDialog> m_errorDialog;
 
     QAction *m_openAction = nullptr;
     QAction *m_reloadAction = nullptr;
     QAction *m_quitAction = nullptr;
+    QAction *m_advanceAction = nullptr;
+    QAction *m_rollbackAction = nullptr;
+    QAction *m_connectionsAction = nullptr;
+    QAction *m_checkServersAction = nullptr;
     QMenu *m_recentMenu = nullptr;
 };
 

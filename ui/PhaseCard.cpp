@@ -2,12 +2,14 @@
 
 #include "PlanFormat.h"
 #include "Theme.h"
+#include "TransitionWidgets.h"
 
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QPainter>
 #include <QPainterPath>
+#include <QTextDocument>
 #include <QVBoxLayout>
 
 namespace switchyard::ui {
@@ -64,6 +66,7 @@ PhaseCard::PhaseCard(int number, const core::PhaseSpec &phase, const QDate &time
     , m_number(number)
     , m_phaseId(phase.id)
     , m_title(phase.title.isEmpty() ? phase.id : phase.title)
+    , m_timelineStart(timelineStart)
 {
     setObjectName(QStringLiteral("phase:") + phase.id);
     setAccessibleName(m_title);
@@ -106,6 +109,12 @@ PhaseCard::PhaseCard(int number, const core::PhaseSpec &phase, const QDate &time
     id->setTextInteractionFlags(Qt::TextSelectableByMouse);
     theme::makeMuted(id);
     layout->addWidget(id);
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("status"));
+    m_status->setTextFormat(Qt::RichText);
+    m_status->setWordWrap(true);
+    m_status->setVisible(false);
+    layout->addWidget(m_status);
     layout->addSpacing(4);
 
     if (!phase.ramp.isEmpty())
@@ -127,6 +136,14 @@ PhaseCard::PhaseCard(int number, const core::PhaseSpec &phase, const QDate &time
         gates << gate.describe();
     addSection(layout, this, QStringLiteral("Gates to leave"), gates, false,
                QStringLiteral("gates"), QStringLiteral("none: the last stop"));
+    m_staticGates = findChild<QLabel *>(QStringLiteral("gates"));
+    m_gateRows = new QWidget(this);
+    m_gateRows->setObjectName(QStringLiteral("gateMarks"));
+    new QVBoxLayout(m_gateRows);
+    m_gateRows->layout()->setContentsMargins(0, 0, 0, 0);
+    m_gateRows->layout()->setSpacing(2);
+    m_gateRows->setVisible(false);
+    layout->addWidget(m_gateRows);
 
     layout->addStretch(1);
     m_actionRow = new QHBoxLayout;
@@ -150,6 +167,127 @@ void PhaseCard::setCurrent(bool current)
     setAccessibleDescription(current ? QStringLiteral("Current phase. ") + m_description
                                      : m_description);
     update();
+}
+
+namespace {
+
+QString statusName(core::PhaseStatus status)
+{
+    switch (status) {
+    case core::PhaseStatus::Pending: return QStringLiteral("pending");
+    case core::PhaseStatus::Active: return QStringLiteral("active");
+    case core::PhaseStatus::AwaitingConfirmation: return QStringLiteral("awaiting confirmation");
+    case core::PhaseStatus::Complete: return QStringLiteral("complete");
+    case core::PhaseStatus::RolledBack: return QStringLiteral("rolled back");
+    }
+    return {};
+}
+
+QString statusColor(core::PhaseStatus status)
+{
+    switch (status) {
+    case core::PhaseStatus::Active: return QStringLiteral("#1f6feb");
+    case core::PhaseStatus::AwaitingConfirmation: return QStringLiteral("#b3541e");
+    case core::PhaseStatus::Complete: return QStringLiteral("#2e9e4f");
+    case core::PhaseStatus::RolledBack: return QStringLiteral("#d03b2f");
+    case core::PhaseStatus::Pending: break;
+    }
+    return QStringLiteral("#808080");
+}
+
+} // namespace
+
+void PhaseCard::setRuntime(const core::PhaseView &view, const QList<core::GateResult> &gates)
+{
+    QStringList parts;
+    parts << QStringLiteral("<span style='color:%1; font-weight:600'>%2</span>")
+                 .arg(statusColor(view.status), statusName(view.status));
+    if (!view.rampSteps.isEmpty() && view.status != core::PhaseStatus::Pending) {
+        QStringList steps;
+        for (int i = 0; i < view.rampSteps.size(); ++i) {
+            const QString step = QString::number(view.rampSteps[i]);
+            steps << (i == view.rampStep ? QStringLiteral("<b><u>%1</u></b>").arg(step) : step);
+        }
+        parts << QStringLiteral("%1 %2").arg(view.rampFlag.toHtmlEscaped(), steps.join(QStringLiteral(" → ")));
+    }
+    if (view.enteredAt.isValid()) {
+        parts << QStringLiteral("%1 in phase").arg(formatDuration(view.secondsInPhase));
+        if (m_timelineStart.isValid()) {
+            const qint64 days = m_timelineStart.daysTo(view.enteredAt.toLocalTime().date());
+            const int actualWeek = int(days >= 0 ? days / 7 + 1 : 0);
+            if (view.plannedWeek > 0 && actualWeek > 0) {
+                const QString weekText = QStringLiteral("week %1 (planned %2)").arg(actualWeek).arg(view.plannedWeek);
+                parts << (actualWeek > view.plannedWeek
+                              ? QStringLiteral("<span style='color:#b3541e'>%1</span>").arg(weekText)
+                              : weekText);
+            }
+        }
+    }
+    m_status->setText(parts.join(QStringLiteral(" · ")));
+    m_status->setVisible(true);
+
+    // Gate marks for the current phase; the plan's list otherwise.
+    while (QLayoutItem *item = m_gateRows->layout()->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    m_gateMarks.clear();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const core::GateResult &gate : gates) {
+        auto *rowWidget = new QWidget(m_gateRows);
+        rowWidget->setObjectName(QStringLiteral("gate:%1").arg(gate.index));
+        auto *rowLayout = new QHBoxLayout(rowWidget);
+        rowLayout->setContentsMargins(0, 0, 0, 0);
+        rowLayout->setSpacing(6);
+        auto *icon = new QLabel(rowWidget);
+        icon->setPixmap(gateIcon(gate.passed, gate.manual).pixmap(14, 14));
+        icon->setAlignment(Qt::AlignTop);
+        auto *text = new QLabel(gate.name, rowWidget);
+        text->setWordWrap(true);
+        text->setTextFormat(Qt::PlainText);
+        rowLayout->addWidget(icon);
+        rowLayout->addWidget(text, 1);
+        QStringList tip;
+        tip << QStringLiteral("<b>%1</b>").arg(gate.name.toHtmlEscaped());
+        if (gate.manual)
+            tip << QStringLiteral("checklist item: ticked in the confirmation");
+        else
+            tip << QStringLiteral("measured <b>%1</b> — threshold %2")
+                       .arg(gate.measured.toHtmlEscaped(), gate.threshold.toHtmlEscaped());
+        if (gate.measuredAt.isValid())
+            tip << QStringLiteral("measured %1").arg(formatAge(gate.measuredAt, now));
+        if (!gate.detail.isEmpty())
+            tip << gate.detail.toHtmlEscaped();
+        rowWidget->setToolTip(tip.join(QStringLiteral("<br>")));
+        m_gateRows->layout()->addWidget(rowWidget);
+        m_gateMarks << gate.passed;
+    }
+    m_gateRows->setVisible(!gates.isEmpty());
+    if (m_staticGates)
+        m_staticGates->setVisible(gates.isEmpty());
+    updateGeometry();
+}
+
+void PhaseCard::clearRuntime()
+{
+    m_status->clear();
+    m_status->setVisible(false);
+    while (QLayoutItem *item = m_gateRows->layout()->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    m_gateMarks.clear();
+    m_gateRows->setVisible(false);
+    if (m_staticGates)
+        m_staticGates->setVisible(true);
+    updateGeometry();
+}
+
+QString PhaseCard::statusText() const
+{
+    QTextDocument doc;
+    doc.setHtml(m_status->text());
+    return doc.toPlainText();
 }
 
 void PhaseCard::paintEvent(QPaintEvent *)

@@ -7,9 +7,14 @@
 // a PhaseSpec value: it never changes the plan and knows nothing about the
 // engine. Object name "phase:<id>", accessible name = the phase title.
 //
-// Later issues put phase actions (advance, roll back) in actionRow() and
-// drive the highlight through setCurrent(). GUI thread only.
+// With a run open, setRuntime() adds what the engine reports for the phase
+// (EngineSnapshot's PhaseView): its status, the ramp step in force, time
+// spent, planned week against the actual one, and — for the current phase —
+// each gate with a pass/fail mark and its measured figure, threshold and time
+// of measurement on hover. clearRuntime() goes back to the plan-only card.
+// GUI thread only.
 
+#include "engine/EngineTypes.h"
 #include "plan/Plan.h"
 
 #include <QWidget>
@@ -35,6 +40,15 @@ public:
 
     bool isCurrent() const { return m_current; }
     void setCurrent(bool current);
+
+    /// The engine's view of this phase; `gates` are the evaluated gates when
+    /// this is the current phase (empty otherwise).
+    void setRuntime(const core::PhaseView &view, const QList<core::GateResult> &gates);
+    void clearRuntime();
+    /// The status line ("active · step 2 of 4 · 12 min"), empty without a run.
+    QString statusText() const;
+    /// Gate marks shown (current phase only): true = passed.
+    QList<bool> gateMarks() const { return m_gateMarks; }
 
     /// An empty row at the bottom of the card for phase actions; hidden until
     /// something is added to it.
@@ -64,6 +78,11 @@ private:
     QString m_description;
     bool m_current = false;
     QLabel *m_numberLabel = nullptr;
+    QDate m_timelineStart;
+    QLabel *m_status = nullptr;
+    QLabel *m_staticGates = nullptr;
+    QWidget *m_gateRows = nullptr;
+    QList<bool> m_gateMarks;
     QHBoxLayout *m_actionRow = nullptr;
 };
 

@@ -6,6 +6,8 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPainter>
+#include <QPushButton>
+#include <QTextDocument>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QVBoxLayout>
@@ -127,7 +129,26 @@ PhaseTimelineView::PhaseTimelineView(QWidget *parent)
     m_summary = new QLabel(header);
     m_summary->setObjectName(QStringLiteral("timelineSummary"));
     theme::makeMuted(m_summary);
-    headerLayout->addWidget(m_heading);
+    auto *titleRow = new QHBoxLayout;
+    titleRow->addWidget(m_heading);
+    titleRow->addStretch(1);
+    m_rollback = new QPushButton(QStringLiteral("Roll back\u2026"), header);
+    m_rollback->setObjectName(QStringLiteral("rollbackButton"));
+    m_rollback->setToolTip(QStringLiteral("Roll back one step (Ctrl+Shift+R): shows what will be reverted first"));
+    m_advance = new QPushButton(QStringLiteral("Advance\u2026"), header);
+    m_advance->setObjectName(QStringLiteral("advanceButton"));
+    m_advance->setToolTip(QStringLiteral("Move to the next step or phase (Ctrl+Shift+A): shows the gates first"));
+    m_advance->setDefault(false);
+    titleRow->addWidget(m_rollback);
+    titleRow->addWidget(m_advance);
+    connect(m_advance, &QPushButton::clicked, this, &PhaseTimelineView::advanceRequested);
+    connect(m_rollback, &QPushButton::clicked, this, &PhaseTimelineView::rollbackRequested);
+    headerLayout->addLayout(titleRow);
+    m_runState = new QLabel(header);
+    m_runState->setObjectName(QStringLiteral("runState"));
+    m_runState->setTextFormat(Qt::RichText);
+    m_runState->setVisible(false);
+    headerLayout->addWidget(m_runState);
     headerLayout->addWidget(m_summary);
     layout->addWidget(header);
 
@@ -155,6 +176,7 @@ void PhaseTimelineView::setPlan(const core::Plan &plan)
         lastWeek = qMax(lastWeek, plan.phases[i].week);
     }
     m_track->setCards(m_cards);
+    updateButtons();
 
     QString summary = m_cards.size() == 1 ? QStringLiteral("1 phase")
                                           : QStringLiteral("%1 phases").arg(m_cards.size());
@@ -166,6 +188,80 @@ void PhaseTimelineView::setPlan(const core::Plan &plan)
     m_summary->setText(summary);
 }
 
+void PhaseTimelineView::setSnapshot(const core::EngineSnapshot &snapshot)
+{
+    m_hasSnapshot = true;
+    m_canAdvance = snapshot.canAdvance;
+    m_canRollback = snapshot.canRollback;
+    const core::PhaseState &state = snapshot.state;
+    const bool pending = state.status == core::PhaseStatus::Pending;
+    bool runComplete = !pending && state.status == core::PhaseStatus::Complete
+                       && state.phaseIndex >= m_cards.size() - 1 && !snapshot.canAdvance;
+    for (int i = 0; i < m_cards.size() && i < snapshot.phases.size(); ++i) {
+        const bool current = !pending && i == state.phaseIndex;
+        m_cards[i]->setRuntime(snapshot.phases[i], current ? snapshot.gates : QList<core::GateResult>());
+    }
+    setCurrentPhase(pending ? -1 : state.phaseIndex);
+
+    QString text;
+    if (pending) {
+        text = QStringLiteral("Run %1 <b>not started</b> \u2014 Start enters phase 1.").arg(snapshot.runId);
+    } else if (runComplete) {
+        text = QStringLiteral("Run %1 <b>complete</b>.").arg(snapshot.runId);
+    } else if (state.phaseIndex >= 0 && state.phaseIndex < snapshot.phases.size()) {
+        const core::PhaseView &phase = snapshot.phases[state.phaseIndex];
+        int failing = 0;
+        for (const core::GateResult &gate : snapshot.gates)
+            failing += (gate.passed || gate.manual) ? 0 : 1;
+        text = QStringLiteral("Run %1 \u00b7 <b>Phase %2 of %3: %4</b> \u00b7 %5")
+                   .arg(snapshot.runId)
+                   .arg(state.phaseIndex + 1)
+                   .arg(snapshot.phases.size())
+                   .arg(phase.title.toHtmlEscaped(), m_cards.value(state.phaseIndex)
+                                                          ? m_cards[state.phaseIndex]->statusText().toHtmlEscaped()
+                                                          : QString());
+        if (!snapshot.gates.isEmpty())
+            text += failing == 0 ? QStringLiteral(" \u00b7 <span style='color:#2e9e4f'>gates pass</span>")
+                                 : QStringLiteral(" \u00b7 <span style='color:#d03b2f'>%1 gate(s) failing</span>").arg(failing);
+    }
+    m_runState->setText(text);
+    m_runState->setVisible(true);
+    m_advance->setText(pending ? QStringLiteral("Start\u2026") : QStringLiteral("Advance\u2026"));
+    updateButtons();
+}
+
+void PhaseTimelineView::clearSnapshot()
+{
+    m_hasSnapshot = false;
+    m_canAdvance = m_canRollback = false;
+    for (PhaseCard *card : std::as_const(m_cards))
+        card->clearRuntime();
+    m_runState->clear();
+    m_runState->setVisible(false);
+    updateButtons();
+}
+
+void PhaseTimelineView::setBusy(bool busy)
+{
+    m_busy = busy;
+    updateButtons();
+}
+
+void PhaseTimelineView::updateButtons()
+{
+    m_advance->setEnabled(m_hasSnapshot && !m_busy && m_canAdvance);
+    m_rollback->setEnabled(m_hasSnapshot && !m_busy && m_canRollback);
+    m_advance->setVisible(m_hasSnapshot || !m_cards.isEmpty());
+    m_rollback->setVisible(m_hasSnapshot || !m_cards.isEmpty());
+}
+
+QString PhaseTimelineView::runSummary() const
+{
+    QTextDocument doc;
+    doc.setHtml(m_runState->text());
+    return doc.toPlainText();
+}
+
 void PhaseTimelineView::clear()
 {
     m_current = -1;
@@ -173,6 +269,11 @@ void PhaseTimelineView::clear()
     m_track->clearCards();
     m_cards.clear();
     m_summary->clear();
+    m_hasSnapshot = false;
+    m_canAdvance = m_canRollback = false;
+    m_runState->clear();
+    m_runState->setVisible(false);
+    updateButtons();
 }
 
 PhaseCard *PhaseTimelineView::card(int index) const

@@ -2,17 +2,24 @@
 // PhaseTimelineView: the plan's phases in order, left to right, as cards
 // hanging from a painted track (a stop per phase).
 //
-// A view of a Plan value; it owns nothing else. setCurrentPhase() marks the
-// phase in force (the engine will drive it); phaseSelected() reports a click
-// on a card. Scrolls horizontally when the phases do not fit.
-// GUI thread only.
+// A view of a Plan value and, once a run is open, of the engine's snapshot:
+// setSnapshot() marks the phase in force and its ramp step, shows each
+// card's status, time spent and planned vs actual week, and the current
+// phase's gates with pass/fail marks (figures on hover). The "Start" /
+// "Advance…" and "Roll back…" buttons are enabled only when the snapshot
+// says the engine allows that move (and no confirmation is in progress,
+// setBusy()); they only emit advanceRequested() / rollbackRequested(). The
+// view never calls the engine. phaseSelected() reports a click on a card.
+// Scrolls horizontally when the phases do not fit. GUI thread only.
 
+#include "engine/EngineTypes.h"
 #include "plan/Plan.h"
 
 #include <QList>
 #include <QWidget>
 
 class QLabel;
+class QPushButton;
 class QScrollArea;
 
 namespace switchyard::ui {
@@ -39,13 +46,36 @@ public:
     void setCurrentPhase(int index);
     int currentPhase() const { return m_current; }
 
+    /// Shows the engine's view of the run (see above).
+    void setSnapshot(const core::EngineSnapshot &snapshot);
+    /// Forgets the run: back to the plan-only timeline, buttons disabled.
+    void clearSnapshot();
+    /// While a transition is being prepared or confirmed, both buttons are disabled.
+    void setBusy(bool busy);
+    bool hasSnapshot() const { return m_hasSnapshot; }
+
+    QPushButton *advanceButton() const { return m_advance; }
+    QPushButton *rollbackButton() const { return m_rollback; }
+    /// "Phase 2 of 5: Backfill · active · 12 min" (plain text), empty without a run.
+    QString runSummary() const;
+
 signals:
+    void advanceRequested();
+    void rollbackRequested();
     /// The operator clicked (or pressed Space on) the card of phase `index` (0-based).
     void phaseSelected(int index);
 
 private:
     QLabel *m_heading = nullptr;
     QLabel *m_summary = nullptr;
+    QLabel *m_runState = nullptr;
+    QPushButton *m_advance = nullptr;
+    QPushButton *m_rollback = nullptr;
+    bool m_hasSnapshot = false;
+    bool m_busy = false;
+    bool m_canAdvance = false;
+    bool m_canRollback = false;
+    void updateButtons();
     QScrollArea *m_scroll = nullptr;
     PhaseTrack *m_track = nullptr;
     QList<PhaseCard *> m_cards;
