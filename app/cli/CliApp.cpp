@@ -3,6 +3,7 @@
 #include "cli/AuditCommands.h"
 #include "cli/BackfillCommand.h"
 #include "cli/FlagsCommands.h"
+#include "cli/JobsCommands.h"
 #include "cli/PhaseCommands.h"
 #include "cli/PlanCommands.h"
 #include "cli/ReportCommands.h"
@@ -10,6 +11,7 @@
 #include "cli/SchemaCommands.h"
 #include "cli/WorkloadCommand.h"
 #include "cli/ValidateCommands.h"
+#include "cli/WorkerCommand.h"
 
 #include <switchyard/Version.h>
 
@@ -43,6 +45,8 @@ const QList<Command> &commands()
         {"repair", "copy source rows over mismatching target rows, recheck, audit",
          runRepairCommand},
         {"flags", "show or set the flags the application reads (on the target)", runFlagsCommand},
+        {"jobs", "list the run's jobs; enqueue, pause, resume, cancel or throttle them", runJobsCommand},
+        {"worker", "run the run's queued jobs headless, beside other workers (leases)", runWorkerCommand},
         {"reverse-sync", "capture target changes and apply them to the source (the way back)",
          runReverseSyncCommand},
         {"phase", "show the run's phases and gates; advance or roll back, confirmed by a person",

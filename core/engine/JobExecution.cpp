@@ -5,6 +5,8 @@
 #include "source/MySqlStatement.h"
 #include "store/ControlStore.h"
 
+#include <QJsonArray>
+
 namespace switchyard::core {
 
 namespace {
@@ -76,6 +78,17 @@ JobExecution::JobExecution(Setup setup, ProgressFn onProgress)
         o.mode = ValidationJob::modeFromName(mode).value_or(JobSpec::ValidateMode::Checksum);
         m_last.mode = JobSpec::modeName(o.mode);
         m_validation = std::make_unique<ValidationJob>(m_setup.plan, r.tableName, m_setup.store, m_setup.runId, o);
+    } else if (r.kind == JobSpec::Kind::ReverseSync) {
+        ReverseSyncJob::Options o;
+        o.jobId = r.id;
+        o.workerId = m_setup.workerId;
+        o.operatorName = m_setup.operatorName;
+        QStringList tables;
+        for (const QJsonValue &t : JobQueue::params(r).value(QStringLiteral("tables")).toArray())
+            tables << t.toString();
+        if (tables.isEmpty() && !r.tableName.isEmpty())
+            tables << r.tableName;
+        m_reverse = std::make_unique<ReverseSyncJob>(m_setup.plan, tables, m_setup.store, m_setup.runId, o);
     }
     m_sinceEmit.start();
 }
@@ -106,6 +119,13 @@ void JobExecution::pause()
         m_backfill->pause();
     if (m_validation)
         m_validation->pause();
+    if (m_reverse)
+        m_reverse->pause();
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_drain)
+            m_drain->cancel();
+    }
     JobProgress p = progress();
     if (!isTerminal(p.state)) {
         p.state = JobState::Paused;
@@ -122,6 +142,12 @@ void JobExecution::resume()
         m_backfill->resume();
     if (m_validation)
         m_validation->resume();
+    if (m_reverse)
+        m_reverse->resume();
+    {
+        std::lock_guard lock(m_mutex);
+        m_resumed.notify_all();
+    }
     JobProgress p = progress();
     if (!isTerminal(p.state)) {
         p.state = JobState::Running;
@@ -137,6 +163,12 @@ void JobExecution::stop(Stop why)
         m_backfill->cancel();
     if (m_validation)
         m_validation->cancel();
+    if (m_reverse)
+        m_reverse->cancel();
+    std::lock_guard lock(m_mutex);
+    if (m_drain)
+        m_drain->cancel();
+    m_resumed.notify_all();
 }
 
 bool JobExecution::setMaxRowsPerSecond(double rowsPerSecond)
@@ -249,12 +281,14 @@ void JobExecution::body()
             out = runBackfill();
         else if (m_validation)
             out = runValidation();
-        else if (m_setup.record.kind == JobSpec::Kind::ReverseSync)
-            out.error = QStringLiteral("reverse_sync jobs need core/engine/ReverseSyncJob, which this build of "
-                                       "Switchyard does not have yet; run reverse sync outside Switchyard");
+        else if (m_reverse)
+            out = runReverseSync();
+        else if (m_setup.record.kind == JobSpec::Kind::Repair)
+            out = runRepairDrain();
         else
-            out.error = QStringLiteral("repair jobs need core/validate/RepairQueueDrain, which this build of "
-                                       "Switchyard does not have yet; repair mismatches with: switchyard-cli repair PLAN");
+            out.error = QStringLiteral("job %1 is of a kind this build of Switchyard cannot run (%2)")
+                            .arg(m_setup.record.id)
+                            .arg(storeName(m_setup.record.kind));
     } catch (const std::exception &e) {
         out.state = JobState::Failed;
         out.error = QStringLiteral("job %1 could not start: %2").arg(m_setup.record.id).arg(QString::fromUtf8(e.what()));
@@ -320,6 +354,93 @@ JobExecution::Outcome JobExecution::runValidation()
                 : r.state == ValidationState::Cancelled ? JobState::Cancelled
                                                         : JobState::Failed;
     return out;
+}
+
+JobExecution::Outcome JobExecution::runReverseSync()
+{
+    const ReverseSyncJob::Result r = m_reverse->run([this](const ReverseSyncProgress &v) {
+        JobProgress p = progress();
+        p.state = v.state == ReverseSyncState::Paused      ? JobState::Paused
+                  : v.state == ReverseSyncState::Completed ? JobState::Completed
+                  : v.state == ReverseSyncState::Failed    ? JobState::Failed
+                  : v.state == ReverseSyncState::Cancelled ? JobState::Cancelled
+                                                           : JobState::Running;
+        p.detail = reverseSyncStateName(v.state);
+        // Changes applied out of those applied plus still pending: the lag.
+        p.rowsDone = v.changesApplied;
+        p.rowsTotal = v.changesApplied + std::max<qint64>(0, v.lag.pendingChanges);
+        p.rowsPerSecond = p.state == JobState::Running ? v.rowsPerSecond : 0;
+        p.etaSeconds = etaOf(p.rowsDone, p.rowsTotal, p.rowsPerSecond);
+        p.lastError = v.lastError;
+        p.retrying = v.state == ReverseSyncState::Retrying;
+        p.at = QDateTime::fromMSecsSinceEpoch(v.atMs, Qt::UTC);
+        publish(p, false);
+    });
+    Outcome out;
+    out.rowsDone = r.changesApplied;
+    out.error = r.error;
+    out.state = r.state == ReverseSyncState::Completed   ? JobState::Completed
+                : r.state == ReverseSyncState::Cancelled ? JobState::Cancelled
+                                                         : JobState::Failed;
+    return out;
+}
+
+JobExecution::Outcome JobExecution::runRepairDrain()
+{
+    RepairQueueDrain::Options o;
+    o.operatorName = m_setup.operatorName;
+    o.follow = JobQueue::params(m_setup.record).value(QStringLiteral("follow")).toBool(true);
+    Outcome out;
+    for (;;) {
+        {
+            std::unique_lock lock(m_mutex);
+            m_resumed.wait(lock, [this] { return !m_paused || m_stop != Stop::None; });
+            if (m_stop != Stop::None) {
+                out.state = JobState::Cancelled;
+                return out;
+            }
+            m_drain = std::make_unique<RepairQueueDrain>(m_setup.plan, m_setup.store, m_setup.runId, o);
+        }
+        const qint64 before = out.rowsDone;
+        const RepairQueueDrain::Result r = m_drain->run([&](const RepairQueueDrain::Progress &d) {
+            JobProgress p = progress();
+            p.state = m_paused ? JobState::Paused : JobState::Running;
+            p.detail = QStringLiteral("draining");
+            p.rowsDone = before + d.repaired;
+            p.rowsTotal = p.rowsDone + d.pending;
+            p.rowsPerSecond = d.entriesPerSecond;
+            p.etaSeconds = etaOf(p.rowsDone, p.rowsTotal, p.rowsPerSecond);
+            p.lastError = d.lastError;
+            p.retrying = d.deferred > 0 && !d.lastError.isEmpty();
+            p.at = QDateTime::fromMSecsSinceEpoch(d.atMs, Qt::UTC);
+            publish(p, false);
+        });
+        {
+            std::lock_guard lock(m_mutex);
+            m_drain.reset();
+        }
+        out.rowsDone = before + r.repaired;
+        if (m_stop != Stop::None) {
+            out.state = JobState::Cancelled;
+            return out;
+        }
+        if (!r.ok) {
+            out.state = JobState::Failed;
+            out.error = r.error;
+            return out;
+        }
+        if (!m_paused && (!o.follow || !r.cancelled)) {
+            out.state = r.failed > 0 ? JobState::Failed : JobState::Completed;
+            if (r.failed > 0)
+                out.error = QStringLiteral("%1 repair-queue entr%2 failed after every attempt and need a person "
+                                           "(docs/validation.md, \"Repair queue\"): %3")
+                                .arg(r.failed)
+                                .arg(r.failed == 1 ? QStringLiteral("y") : QStringLiteral("ies"))
+                                .arg(r.problems.mid(0, 3).join(QStringLiteral("; ")));
+            return out;
+        }
+        // Paused: wait for resume (or stop) and drain again.
+    }
 }
 
 } // namespace switchyard::core

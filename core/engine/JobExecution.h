@@ -3,7 +3,13 @@
 // JobRunner that drives a BackfillJob or a ValidationJob for one job record
 // and turns its reports into JobProgress values.
 //
-// Before the job starts, on the job's thread: a record without a checkpoint
+// Kinds: backfill (BackfillJob), validate (ValidationJob, params.mode),
+// reverse_sync (ReverseSyncJob over params.tables, else the record's table,
+// else every table; runs until cancelled) and repair (RepairQueueDrain of
+// switchyard.repair_queue; params.follow, default true, keeps draining until
+// cancelled; pause stops the current drain and resume starts the next).
+//
+// Before a backfill or validation starts, on the job's thread: a record without a checkpoint
 // inherits the newest checkpoint of an earlier job of the same kind on the
 // same table (a cancelled or failed backfill is resumed, not redone; a
 // validation only when that checkpoint is unfinished and of the same mode —
@@ -24,11 +30,14 @@
 
 #include "backfill/BackfillJob.h"
 #include "engine/JobProgress.h"
+#include "engine/ReverseSyncJob.h"
+#include "validate/RepairQueueDrain.h"
 #include "validate/ValidationJob.h"
 
 #include <QElapsedTimer>
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -100,6 +109,8 @@ private:
     void countSourceRows();
     Outcome runBackfill();
     Outcome runValidation();
+    Outcome runReverseSync();
+    Outcome runRepairDrain();
     void publish(JobProgress p, bool force);
 
     Setup m_setup;
@@ -107,6 +118,11 @@ private:
     std::function<void()> m_onFinished;
     std::unique_ptr<BackfillJob> m_backfill;
     std::unique_ptr<ValidationJob> m_validation;
+    std::unique_ptr<ReverseSyncJob> m_reverse;
+    // The repair drain has no pause: pausing cancels the current drain and
+    // the next one starts on resume (guarded by m_mutex).
+    std::unique_ptr<RepairQueueDrain> m_drain;
+    std::condition_variable m_resumed;
     std::thread m_thread;
     std::atomic_bool m_paused{false};
     std::atomic_bool m_finished{false};

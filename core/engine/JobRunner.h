@@ -27,9 +27,10 @@
 // pause()/resume()/cancel()/setMaxRowsPerSecond() write the same requests
 // (audited, as Options::operatorName) and apply them at once.
 //
-// Kinds. Backfill (BackfillJob) and validate (ValidationJob, params.mode);
-// a kind this build cannot run (reverse sync, repair queue drain) is claimed
-// and failed with the reason, so it does not sit in the queue unexplained.
+// Kinds. Backfill (BackfillJob), validate (ValidationJob, params.mode),
+// reverse_sync (ReverseSyncJob, until cancelled) and repair (RepairQueueDrain,
+// params.follow); see JobExecution. A job that cannot start is failed with
+// the reason, so it does not sit in the queue unexplained.
 //
 // End of a job. The runner writes the record's final state: completed,
 // failed (with the error), cancelled (by the operator), or — when the runner

@@ -4,12 +4,15 @@
 // cancel written by another ControlStore is seen within about a second; a
 // live lease keeps a second runner away while an expired one lets it take
 // over from the checkpoint with no gap and no duplicate; a validation runs
-// through the runner and tells a clean table from a broken one; a job kind
-// this build cannot run fails with the reason.
+// through the runner and tells a clean table from a broken one; reverse sync
+// runs until stopped, is handed back to the queue by a stopping worker and
+// taken up by the next; a repair-queue drain completes.
 
 #include "BackfillFixture.h"
+#include "engine/ChangeCapture.h"
 #include "engine/JobQueue.h"
 #include "engine/JobRunner.h"
+#include "flags/FlagTables.h"
 #include "store/ControlStore.h"
 #include "validate/ValidationCheckpoint.h"
 
@@ -438,18 +441,80 @@ private Q_SLOTS:
         QCOMPARE(validateJobs, 2); // the runner's records, no duplicates made by the job
     }
 
-    void aKindThisBuildCannotRunFailsWithTheReason()
+    void reverseSyncRunsUntilStoppedAndIsReleased()
     {
         SWITCHYARD_NEED_SANDBOX(sb);
-        BackfillFixture f(sb, QStringLiteral("tst_jr_kind"));
+        BackfillFixture f(sb, QStringLiteral("tst_jr_reverse"));
+        fillNumbers(f.source(), QStringLiteral("items"), 500);
         const Plan plan = f.plan({BackfillFixture::table(QStringLiteral("items"))});
+        f.applySchema(plan);
+        const qint64 run = runOf(plan);
+        const ControlStoreLocation loc = ControlStoreLocation::fromPlan(plan);
+        auto runner = std::make_unique<JobRunner>(plan, run, loc, options(QStringLiteral("w1")));
+        const qint64 copy = runner->startJob(JobSpec::Kind::Backfill, QStringLiteral("items"));
+        QTRY_VERIFY_WITH_TIMEOUT(finishedJob(*runner, copy).has_value(), 30000);
+
+        // Without change capture the job fails, with the job's own reason.
+        const qint64 early = runner->startJob(JobSpec::Kind::ReverseSync, QStringLiteral("items"));
+        QTRY_VERIFY_WITH_TIMEOUT(finishedJob(*runner, early).has_value(), 15000);
+        QCOMPARE(record(plan, early).state, JobState::Failed);
+        QVERIFY2(record(plan, early).lastError.contains(QStringLiteral("change capture is not installed")),
+                 qPrintable(record(plan, early).lastError));
+
+        ChangeCapture(plan, f.target()).install({QStringLiteral("items")});
+        const qint64 id = runner->startJob(JobSpec::Kind::ReverseSync, QStringLiteral("items"));
+        f.target().exec(QStringLiteral("UPDATE items SET v = 'written on the target' WHERE id = 42"));
+        QTRY_COMPARE_WITH_TIMEOUT(f.source().query(QStringLiteral("SELECT v FROM items WHERE id = 42")).scalar(),
+                                  QStringLiteral("written on the target"), 15000);
+        QCOMPARE(runner->progress().value(0).state, JobState::Running);
+        QTRY_VERIFY_WITH_TIMEOUT(runner->progress().value(0).rowsDone >= 1, 3000);
+
+        // A worker stopping hands the job back to the queue, not cancelled.
+        runner.reset();
+        QCOMPARE(record(plan, id).state, JobState::Queued);
+        // The next runner picks it up and keeps applying.
+        JobRunner next(plan, run, loc, options(QStringLiteral("w2")));
+        next.start();
+        QTRY_COMPARE_WITH_TIMEOUT(record(plan, id).workerId, QStringLiteral("w2"), 5000);
+        f.target().exec(QStringLiteral("DELETE FROM items WHERE id = 43"));
+        QTRY_COMPARE_WITH_TIMEOUT(f.source().query(QStringLiteral("SELECT COUNT(*) FROM items WHERE id = 43")).scalar(),
+                                  QStringLiteral("0"), 15000);
+        QVERIFY(next.cancel(id));
+        QTRY_VERIFY_WITH_TIMEOUT(finishedJob(next, id).has_value(), 5000);
+        QCOMPARE(record(plan, id).state, JobState::Cancelled);
+    }
+
+    void repairDrainRepairsTheQueuedKeys()
+    {
+        SWITCHYARD_NEED_SANDBOX(sb);
+        BackfillFixture f(sb, QStringLiteral("tst_jr_repair"));
+        fillNumbers(f.source(), QStringLiteral("items"), 50);
+        const Plan plan = f.plan({BackfillFixture::table(QStringLiteral("items"))});
+        f.applySchema(plan);
         const qint64 run = runOf(plan);
         JobRunner runner(plan, run, ControlStoreLocation::fromPlan(plan), options(QStringLiteral("w1")));
-        const qint64 id = runner.startJob(JobSpec::Kind::ReverseSync, {});
-        QTRY_VERIFY_WITH_TIMEOUT(finishedJob(runner, id).has_value(), 10000);
-        const JobRecord j = record(plan, id);
-        QCOMPARE(j.state, JobState::Failed);
-        QVERIFY2(j.lastError.contains(QStringLiteral("reverse_sync jobs need")), qPrintable(j.lastError));
+        const qint64 copy = runner.startJob(JobSpec::Kind::Backfill, QStringLiteral("items"));
+        QTRY_VERIFY_WITH_TIMEOUT(finishedJob(runner, copy).has_value(), 30000);
+
+        // A secondary write that failed: the target row is stale, the client
+        // library queued the key.
+        ensureTargetTables(f.target());
+        f.target().exec(QStringLiteral("UPDATE items SET v = 'stale' WHERE id = 3"));
+        f.target().exec(QStringLiteral("INSERT INTO switchyard.repair_queue (table_name, key_json, entity_id,"
+                                       " operation, error, failed_at) VALUES ('items', '[3]', '3', 'upsert',"
+                                       " 'simulated: target unreachable', now())"));
+        QVERIFY(!f.differences(plan, QStringLiteral("items")).isEmpty());
+
+        ControlStore cs = ControlStore::open(ControlStoreLocation::fromPlan(plan));
+        JobQueue queue(cs, plan, run, QStringLiteral("tester"));
+        const auto enq = queue.enqueue(JobSpec::Kind::Repair, {}, std::nullopt, {{QStringLiteral("follow"), false}});
+        QVERIFY2(enq.applied, qPrintable(enq.refusal));
+        QTRY_VERIFY_WITH_TIMEOUT(finishedJob(runner, enq.job.id).has_value(), 15000);
+        const JobRunner::Finished done = *finishedJob(runner, enq.job.id);
+        QVERIFY2(done.state == JobState::Completed, qPrintable(done.error));
+        QCOMPARE(done.rowsDone, qint64(1));
+        const QStringList diff = f.differences(plan, QStringLiteral("items"));
+        QVERIFY2(diff.isEmpty(), qPrintable(diff.join(QLatin1Char('\n'))));
         QTRY_VERIFY_WITH_TIMEOUT(runner.isIdle(), 3000);
     }
 };
