@@ -303,6 +303,41 @@ QList<CaptureStatus> ChangeCapture::status(const QStringList &tables)
     return out;
 }
 
+qint64 ChangeCapture::headChangeId(const QStringList &tables)
+{
+    if (!logTablesExist())
+        return 0;
+    qint64 head = 0;
+    for (const QString &t : tables) {
+        head = std::max(head, m_target.run(QStringLiteral("reading the change log head"), [&] {
+            pqxx::nontransaction tx(m_target.connection());
+            const pqxx::result r = tx.exec_params(
+                "SELECT GREATEST((SELECT max(id) FROM switchyard.change_log WHERE table_schema = $1 AND table_name = $2),"
+                " (SELECT last_change_id FROM switchyard.change_log_applied WHERE table_schema = $1 AND table_name = $2))",
+                targetSchema().toStdString(), targetTable(t).toStdString());
+            return r[0][0].is_null() ? qint64(0) : r[0][0].as<qint64>();
+        }));
+    }
+    return head;
+}
+
+qint64 ChangeCapture::pendingThrough(qint64 changeId, const QStringList &tables)
+{
+    if (!logTablesExist())
+        return 0;
+    qint64 pending = 0;
+    for (const QString &t : tables) {
+        pending += m_target.run(QStringLiteral("reading the change log"), [&] {
+            pqxx::nontransaction tx(m_target.connection());
+            return tx.exec_params("SELECT count(*) FROM switchyard.change_log WHERE table_schema = $1 "
+                                  "AND table_name = $2 AND id <= $3",
+                                  targetSchema().toStdString(), targetTable(t).toStdString(), changeId)[0][0]
+                .as<qint64>();
+        });
+    }
+    return pending;
+}
+
 ReverseLag ChangeCapture::lag()
 {
     QStringList all;

@@ -102,6 +102,15 @@ public:
     ReverseLag lag(const QStringList &tables);
     QList<CaptureStatus> status(const QStringList &tables);
 
+    /// The newest change id captured so far for `tables` (0: none), and how
+    /// many changes up to that id are still pending. While the application
+    /// keeps writing, the lag rarely reads exactly 0; "everything captured
+    /// before I started waiting is applied" is pendingThrough(headChangeId())
+    /// reaching 0 (a transaction still open at that moment may commit a
+    /// lower id later: wait for that with lag() once writes have moved).
+    qint64 headChangeId(const QStringList &tables);
+    qint64 pendingThrough(qint64 changeId, const QStringList &tables);
+
     /// The trigger function's name for a plan table (unquoted).
     QString functionName(const QString &table) const;
     /// "schema" and name of a plan table on the target.
