@@ -9,6 +9,7 @@
 // taken up by the next; a repair-queue drain completes.
 
 #include "BackfillFixture.h"
+#include "StoreTestEnv.h"
 #include "engine/ChangeCapture.h"
 #include "engine/JobQueue.h"
 #include "engine/JobRunner.h"
@@ -88,7 +89,94 @@ class TestJobRunner : public QObject
 {
     Q_OBJECT
 
+private:
+    switchyard::test::StoreTestEnv m_env;
+    QString m_pgError;
+
 private Q_SLOTS:
+    void initTestCase()
+    {
+        if (!m_env.initPostgres(&m_pgError))
+            m_pgError = QStringLiteral("could not create the PostgreSQL test database: ") + m_pgError;
+    }
+    void cleanupTestCase() { m_env.cleanupPostgres(); }
+
+    // The lease on both back ends of the control store: a claim is one
+    // conditional update, so of three runners racing for four jobs each job
+    // is claimed exactly once.
+    void competingRunnersNeverClaimAJobTwice_data() { switchyard::test::addBackends(); }
+    void competingRunnersNeverClaimAJobTwice()
+    {
+        QFETCH(QString, backend);
+        SWITCHYARD_NEED_SANDBOX(sb);
+        if (backend == QLatin1String("postgresql"))
+            QVERIFY2(m_env.hasPostgres(), qPrintable(m_pgError));
+        const ControlStoreLocation loc = m_env.freshLocation(backend);
+        BackfillFixture f(sb, QStringLiteral("tst_jr_race_") + backend);
+        QList<TableSpec> tables;
+        for (const QString &t : {QStringLiteral("t1"), QStringLiteral("t2"), QStringLiteral("t3"), QStringLiteral("t4")}) {
+            fillNumbers(f.source(), t, 800);
+            tables << BackfillFixture::table(t);
+        }
+        const Plan plan = f.plan(tables);
+        f.applySchema(plan);
+        ControlStore cs = ControlStore::open(loc);
+        const qint64 run = cs.runs().ensureRun(plan.migration.name, QStringLiteral("test"), QStringLiteral("0"));
+        JobQueue queue(cs, plan, run, QStringLiteral("tester"));
+
+        // The claim itself: taken, refused while the lease is live, taken
+        // over once it is not; the loser's lease renewal fails.
+        const qint64 probe = queue.enqueue(JobSpec::Kind::Validate, QStringLiteral("t1")).job.id;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QVERIFY(cs.jobs().claimJob(probe, QStringLiteral("x"), QStringLiteral("h"), now.addSecs(-30)));
+        QVERIFY(!cs.jobs().claimJob(probe, QStringLiteral("y"), QStringLiteral("h"), now.addSecs(-30)));
+        QVERIFY(cs.jobs().renewLease(probe, QStringLiteral("x")));
+        QVERIFY(cs.jobs().claimJob(probe, QStringLiteral("y"), QStringLiteral("h"), QDateTime::currentDateTimeUtc().addSecs(1)));
+        QVERIFY(!cs.jobs().renewLease(probe, QStringLiteral("x")));
+        QVERIFY(cs.jobs().renewLease(probe, QStringLiteral("y")));
+        QCOMPARE(cs.jobs().job(probe)->attempts, 2);
+        QVERIFY(queue.cancel(probe).applied);
+        QVERIFY(!cs.jobs().claimJob(probe, QStringLiteral("z"), QStringLiteral("h"), QDateTime::currentDateTimeUtc().addSecs(1)));
+
+        for (const TableSpec &t : std::as_const(tables))
+            QVERIFY(queue.enqueue(JobSpec::Kind::Backfill, t.name).applied);
+        std::vector<std::unique_ptr<JobRunner>> runners;
+        for (const QString &w : {QStringLiteral("A"), QStringLiteral("B"), QStringLiteral("C")}) {
+            JobRunner::Options o = options(w);
+            o.maxParallel = 1;
+            o.poll = std::chrono::milliseconds(100); // race hard
+            runners.push_back(std::make_unique<JobRunner>(plan, run, loc, o));
+        }
+        for (auto &r : runners)
+            r->start();
+        auto allIdle = [&] {
+            for (auto &r : runners)
+                if (!r->isIdle())
+                    return false;
+            return true;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(allIdle(), 60000);
+        int finished = 0;
+        for (auto &r : runners)
+            finished += r->finished().size();
+        QCOMPARE(finished, 4);
+        for (const JobRecord &j : cs.jobs().jobsForRun(run)) {
+            if (j.id == probe)
+                continue;
+            QCOMPARE(j.state, JobState::Completed);
+            QCOMPARE(j.attempts, 1);
+        }
+        int claims = 0;
+        for (const AuditEntry &e : cs.audit().entries(run))
+            claims += e.action == QLatin1String("job.claim") ? 1 : 0;
+        QCOMPARE(claims, 4);
+        for (const TableSpec &t : std::as_const(tables)) {
+            const QStringList diff = f.differences(plan, t.name);
+            QVERIFY2(diff.isEmpty(), qPrintable(diff.join(QLatin1Char('\n'))));
+        }
+        QVERIFY(cs.audit().verifyAudit(run).ok);
+    }
+
     void backfillCompletesWithAnExactCopy()
     {
         SWITCHYARD_NEED_SANDBOX(sb);
