@@ -4,6 +4,7 @@
 #include "engine/CaptureControl.h"
 #include "engine/GateEvaluator.h"
 #include "engine/PhaseJobs.h"
+#include "engine/TargetSequences.h"
 #include "engine/PhasePlanner.h"
 #include "flags/FlagPublisher.h"
 #include "store/ControlStore.h"
@@ -551,6 +552,12 @@ TransitionOutcome PhaseEngine::confirm(const TransitionRequest &request, const C
         o.insert(QStringLiteral("tables"), QJsonArray::fromStringList(reverseAfter));
         e.audit(who, QStringLiteral("capture.install"), auditTarget, reason, o);
         e.jobs().enqueue(reverseJobs, who, reason);
+    }
+    if (before.writeSource && !after.writeSource) {
+        // PostgreSQL is about to hand out ids itself: past every id MySQL used.
+        QJsonObject o;
+        o.insert(QStringLiteral("tables"), QJsonArray::fromStringList(advanceTargetSequences(e.plan, e.target())));
+        e.audit(who, QStringLiteral("sequences.advance"), auditTarget, reason, o);
     }
     if (!changes.isEmpty()) {
         const FlagPublisher::Result published = FlagPublisher(e.target()).publish(after, who, reason);

@@ -41,8 +41,9 @@
 // Reverse sync. While write_source is off and the plan declares a
 // reverse_sync job up to the current phase, change capture is installed on
 // the target tables and a reverse_sync job keeps MySQL current. Entering such
-// a state installs capture and enqueues the job FIRST, then publishes the
-// flags. Leaving it (a rollback that turns write_source on, with
+// a state installs capture and enqueues the job FIRST, moves the target's
+// identity sequences past every id MySQL used (TargetSequences.h), then
+// publishes the flags. Leaving it (a rollback that turns write_source on, with
 // waitForReverseSync) waits until the reverse lag is 0, publishes the flags,
 // waits Options::flagPropagationMs for applications to see them, waits for
 // lag 0 again, then cancels the job and removes capture; when the lag does
