@@ -51,12 +51,12 @@ GateConfirmationDialog::GateConfirmationDialog(const core::TransitionRequest &re
     }
 
     layout->addWidget(theme::caption(QStringLiteral("Gates"), this));
-    layout->addWidget(buildGates(), 2);
+    layout->addWidget(buildGates());
 
     auto *effectsBox = new QGroupBox(QStringLiteral("What this will do"), this);
     auto *effectsLayout = new QVBoxLayout(effectsBox);
     effectsLayout->addWidget(buildEffects());
-    layout->addWidget(effectsBox, 1);
+    layout->addWidget(effectsBox);
 
     if (!request.manualItems.isEmpty())
         layout->addWidget(buildManualItems());
@@ -100,7 +100,7 @@ GateConfirmationDialog::GateConfirmationDialog(const core::TransitionRequest &re
     for (QCheckBox *box : std::as_const(m_manualBoxes))
         connect(box, &QCheckBox::toggled, this, &GateConfirmationDialog::updateState);
 
-    resize(760, 720);
+    resize(780, sizeHint().height());
     updateState();
     m_form->phraseEdit()->setFocus();
 }
@@ -128,12 +128,7 @@ QWidget *GateConfirmationDialog::buildGates()
     for (const core::GateResult &gate : m_request.gates) {
         auto *item = new QTreeWidgetItem(m_gates);
         item->setIcon(GateNameColumn, gateIcon(gate.passed, gate.manual));
-        QString name = gate.name;
-        if (gate.manual)
-            name = QStringLiteral("Checklist: ") + name;
-        else if (!gate.passed)
-            name += gate.overridable ? QStringLiteral("  (override allowed)") : QStringLiteral("  (no override)");
-        item->setText(GateNameColumn, name);
+        item->setText(GateNameColumn, gate.manual ? QStringLiteral("Checklist: ") + gate.name : gate.name);
         item->setText(MeasuredColumn, gate.manual ? QString() : gate.measured);
         item->setText(ThresholdColumn, gate.manual ? QString() : gate.threshold);
         item->setText(MeasuredAtColumn, formatAge(gate.measuredAt, now));
@@ -150,24 +145,28 @@ QWidget *GateConfirmationDialog::buildGates()
             tip << QStringLiteral("plan: %1").arg(gate.where.toString().toHtmlEscaped());
         for (int c = 0; c < m_gates->columnCount(); ++c)
             item->setToolTip(c, tip.join(QStringLiteral("<br>")));
-        if (!gate.passed && !gate.manual && !gate.detail.isEmpty()) {
+        if (!gate.passed && !gate.manual) {
             auto *detail = new QTreeWidgetItem(m_gates);
-            detail->setText(GateNameColumn, QStringLiteral("    ") + gate.detail);
+            QString text = gate.detail.isEmpty() ? QStringLiteral("fails") : gate.detail;
+            text += gate.overridable ? QStringLiteral(" \u2014 an override is allowed")
+                                     : QStringLiteral(" \u2014 no override allowed");
+            detail->setText(GateNameColumn, QStringLiteral("    ") + text);
             detail->setFirstColumnSpanned(true);
             detail->setForeground(GateNameColumn, QColor(0xd0, 0x3b, 0x2f));
             detail->setFlags(Qt::ItemIsEnabled);
         }
     }
+    // As tall as its rows (within reason), so the dialog has no empty box.
+    int rows = 0;
+    for (int i = 0; i < m_gates->topLevelItemCount(); ++i)
+        rows += m_gates->sizeHintForRow(0) > 0 ? m_gates->sizeHintForRow(0) : m_gates->fontMetrics().height() + 6;
+    m_gates->setFixedHeight(qBound(90, m_gates->header()->sizeHint().height() + rows + 8, 320));
     return m_gates;
 }
 
 QWidget *GateConfirmationDialog::buildEffects()
 {
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setWidget(transitionEffectsLabel(m_request, scroll));
-    return scroll;
+    return transitionEffectsLabel(m_request, this);
 }
 
 QWidget *GateConfirmationDialog::buildManualItems()

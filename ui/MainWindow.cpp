@@ -101,11 +101,9 @@ void MainWindow::createPanels()
     m_overviewDock = addDock(m_overview, QStringLiteral("Plan"), QStringLiteral("overviewDock"), Qt::LeftDockWidgetArea);
     m_overviewDock->setMinimumWidth(300);
     m_connections = new ConnectionStatusPanel;
-    QDockWidget *connectionsDock = addDock(m_connections, QStringLiteral("Connections"),
-                                           QStringLiteral("connectionsDock"), Qt::LeftDockWidgetArea);
+    addDock(m_connections, QStringLiteral("Connections"), QStringLiteral("connectionsDock"), Qt::LeftDockWidgetArea);
     m_charts = new ChartsPanel;
-    QDockWidget *chartsDock = addDock(m_charts, QStringLiteral("Charts"), QStringLiteral("chartsDock"),
-                                      Qt::RightDockWidgetArea);
+    addDock(m_charts, QStringLiteral("Charts"), QStringLiteral("chartsDock"), Qt::RightDockWidgetArea);
     m_jobs = new JobsPanel;
     QDockWidget *jobsDock = addDock(m_jobs, QStringLiteral("Jobs"), QStringLiteral("jobsDock"), Qt::BottomDockWidgetArea);
     m_mismatches = new MismatchPanel;
@@ -116,6 +114,13 @@ void MainWindow::createPanels()
                                      Qt::BottomDockWidgetArea);
     m_risks = new PlanRisksPanel;
     m_risksDock = addDock(m_risks, QStringLiteral("Risks"), QStringLiteral("risksDock"), Qt::BottomDockWidgetArea);
+    // The live panels ask for a lot of room; a small screen (or a user's
+    // resize) may give them less: they scroll or squeeze rather than force
+    // the window wider than the desktop.
+    for (QWidget *panel : std::initializer_list<QWidget *>{m_connections, m_charts, m_jobs, m_mismatches, m_audit}) {
+        panel->setMinimumWidth(220);
+        panel->setMinimumHeight(120);
+    }
     tabifyDockWidget(jobsDock, mismatchDock);
     tabifyDockWidget(mismatchDock, auditDock);
     tabifyDockWidget(auditDock, m_risksDock);
@@ -123,9 +128,6 @@ void MainWindow::createPanels()
     // The overview runs the full height; the bottom docks sit under the timeline.
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
-    resizeDocks({m_overviewDock, chartsDock}, {340, 420}, Qt::Horizontal);
-    resizeDocks({m_overviewDock, connectionsDock}, {480, 180}, Qt::Vertical);
-    resizeDocks({jobsDock}, {260}, Qt::Vertical);
 
     m_transitions = new TransitionFlow(m_engine, this);
     connect(m_timeline, &PhaseTimelineView::advanceRequested, m_transitions, &TransitionFlow::advance);
@@ -359,7 +361,13 @@ void MainWindow::restoreLayout()
     const QByteArray geometry = settings->value(kGeometryKey).toByteArray();
     if (geometry.isEmpty() || !restoreGeometry(geometry))
         resize(1280, 820);
-    restoreState(settings->value(kStateKey).toByteArray());
+    if (restoreState(settings->value(kStateKey).toByteArray()))
+        return;
+    // First start: the timeline gets most of the room, the charts a column.
+    auto dock = [this](const char *name) { return findChild<QDockWidget *>(QLatin1String(name)); };
+    resizeDocks({dock("overviewDock"), dock("chartsDock")}, {300, 360}, Qt::Horizontal);
+    resizeDocks({dock("overviewDock"), dock("connectionsDock")}, {480, 170}, Qt::Vertical);
+    resizeDocks({dock("jobsDock")}, {250}, Qt::Vertical);
 }
 
 void MainWindow::saveLayout() const

@@ -38,7 +38,7 @@ RollbackDialog::RollbackDialog(const core::TransitionRequest &request, const QSt
     auto *effects = new QGroupBox(QStringLiteral("What will be reverted"), this);
     auto *effectsLayout = new QVBoxLayout(effects);
     effectsLayout->addWidget(transitionEffectsLabel(request, effects));
-    layout->addWidget(effects, 1);
+    layout->addWidget(effects);
 
     if (request.waitsForReverseSync) {
         auto *sync = new QGroupBox(QStringLiteral("Reverse sync (PostgreSQL \u2192 MySQL)"), this);
@@ -100,7 +100,7 @@ RollbackDialog::RollbackDialog(const core::TransitionRequest &request, const QSt
 
     connect(m_form, &ConfirmationForm::changed, this, &RollbackDialog::updateState);
     setReverseLag(request.reverseLag);
-    resize(680, request.waitsForReverseSync ? 700 : 560);
+    resize(680, sizeHint().height());
     updateState();
     m_form->phraseEdit()->setFocus();
 }

@@ -119,7 +119,7 @@ ConfirmationForm::ConfirmationForm(const QString &phrase, const QString &operato
     phraseBox->setSpacing(2);
     phraseBox->addWidget(m_phraseHint);
     phraseBox->addWidget(m_phraseEdit);
-    form->addRow(QStringLiteral("&Plan name:"), phraseBox);
+    form->addRow(QStringLiteral("Plan name:"), phraseBox);
 
     connect(m_operatorEdit, &QLineEdit::textChanged, this, &ConfirmationForm::changed);
     connect(m_reasonEdit, &QPlainTextEdit::textChanged, this, &ConfirmationForm::changed);

@@ -31,6 +31,7 @@
 #include "store/ControlStore.h"
 
 #include <QCheckBox>
+#include <QDockWidget>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -46,7 +47,7 @@ using namespace switchyard;
 using test::BackfillFixture;
 
 namespace {
-constexpr int kRows = 20000;
+constexpr int kRows = 100000;
 constexpr int kTimeoutMs = 30000;
 } // namespace
 
@@ -110,7 +111,7 @@ private Q_SLOTS:
         m_plan.filePath = m_planPath;
 
         m_window = std::make_unique<ui::MainWindow>();
-        m_window->resize(1500, 950);
+        m_window->resize(1700, 1000);
         m_window->show();
         connect(m_window->engine(), &ui::EngineController::jobProgressed, this,
                 [this](const core::JobProgress &p) { m_progress << p; });
@@ -206,6 +207,21 @@ private Q_SLOTS:
 
     void throttleSliderChangesTheRunningJob()
     {
+        // Start the run again, this time straight through the controller (no dialog).
+        ui::EngineController *engine = m_window->engine();
+        QSignalSpy requested(engine, &ui::EngineController::transitionRequested);
+        QSignalSpy finished(engine, &ui::EngineController::transitionFinished);
+        engine->requestAdvance();
+        QTRY_COMPARE_WITH_TIMEOUT(requested.count(), 1, kTimeoutMs);
+        const auto request = requested.first().first().value<core::TransitionRequest>();
+        QCOMPARE(request.kind, core::TransitionKind::Start);
+        engine->confirm(request, {QStringLiteral("dana"), m_plan.migration.name, QStringLiteral("second start"), false,
+                                  request.manualItems});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+        QVERIFY2(finished.first().first().value<core::TransitionOutcome>().applied,
+                 qPrintable(finished.first().first().value<core::TransitionOutcome>().refusal));
+        QTRY_COMPARE_WITH_TIMEOUT(timeline()->currentPhase(), 0, kTimeoutMs);
+
         ui::JobsPanel *jobs = m_window->jobsPanel();
         QPushButton *backfill = jobs->backfillButton(QStringLiteral("users"));
         QVERIFY(backfill);
@@ -230,7 +246,13 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(latest(jobId) && latest(jobId)->maxRowsPerSecond == expected, kTimeoutMs);
         QCOMPARE(latest(jobId)->state, core::JobState::Running);
         QTRY_VERIFY_WITH_TIMEOUT(latest(jobId)->rowsPerSecond > 1500, kTimeoutMs); // faster than the old limit
-        test::saveScreenshot(m_window.get(), QStringLiteral("cockpit"));
+        if (!qEnvironmentVariableIsEmpty("SWITCHYARD_SCREENSHOT_DIR")) {
+            // Give the charts room for the picture, then a few seconds of samples.
+            if (auto *charts = m_window->findChild<QDockWidget *>(QStringLiteral("chartsDock")))
+                m_window->resizeDocks({charts}, {600}, Qt::Horizontal);
+            QTest::qWait(4000);
+            test::saveScreenshot(m_window.get(), QStringLiteral("cockpit"));
+        }
 
         // Unlimited, then cancel from the panel.
         slider->setValue(0);
