@@ -7,11 +7,14 @@
 #include <QPainterPath>
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 
 namespace switchyard::core {
 
 namespace {
+
+constexpr qint64 kGapMs = 15000;
 
 const QList<QColor> &palette()
 {
@@ -90,7 +93,8 @@ QImage ReportCharts::lineChart(const QString &title, const QString &unit, const 
     }
     if (t1 == t0)
         t1 = t0 + 1000;
-    const double step = niceStep(vMax <= 0 ? 1 : vMax, 4);
+    // Counts and rates: never a fractional axis below 1.
+    const double step = std::max(1.0, niceStep(vMax <= 0 ? 4 : vMax, 4));
     const double top = std::max(step, std::ceil(vMax / step) * step);
 
     // Horizontal grid and value labels.
@@ -131,15 +135,17 @@ QImage ReportCharts::lineChart(const QString &title, const QString &unit, const 
         const Line &l = lines.at(i);
         const QColor c = palette().at(i % palette().size());
         QPainterPath path;
-        bool first = true;
+        qint64 previous = std::numeric_limits<qint64>::min();
         for (const ReportSeriesPoint &pt : l.points) {
             const QPointF xy(plot.left() + double(pt.tsMs - t0) / double(t1 - t0) * plot.width(),
                              plot.bottom() - std::max(0.0, pt.value) / top * plot.height());
-            if (first)
+            // A job samples about once a second: a longer silence means it was
+            // not running, so the line breaks instead of inventing values.
+            if (previous == std::numeric_limits<qint64>::min() || pt.tsMs - previous > kGapMs)
                 path.moveTo(xy);
             else
                 path.lineTo(xy);
-            first = false;
+            previous = pt.tsMs;
         }
         p.setPen(QPen(c, 1.4));
         p.setBrush(Qt::NoBrush);

@@ -149,6 +149,16 @@ void gatherTable(ControlStore &store, qint64 runId, const ReportData::Options &o
         for (const MismatchRecord &m : store.mismatches().mismatches(runId, g, 0, options.acceptedLimit))
             t.acceptedList << ReportAccepted{m.keyJson, storeName(m.kind), m.reason, m.acceptedBy, m.acceptedAt};
     }
+    for (MismatchStatus status : {MismatchStatus::Open, MismatchStatus::InFlight}) {
+        MismatchFilter g = f;
+        g.status = status;
+        const int room = options.openLimit - int(t.openList.size());
+        if (room <= 0)
+            break;
+        for (const MismatchRecord &m : store.mismatches().mismatches(runId, g, 0, room))
+            t.openList << ReportOpenMismatch{m.keyJson, storeName(m.kind), storeName(m.status), m.differingColumns,
+                                             m.firstSeen, m.lastChecked};
+    }
     t.rejects = store.mismatches().countRejects(runId, t.name);
 }
 

@@ -81,6 +81,17 @@ struct ReportAccepted
     QDateTime at;
 };
 
+/// An open or in-flight mismatch, as listed on paper.
+struct ReportOpenMismatch
+{
+    QString keyJson;
+    QString kind;
+    QString status;
+    QStringList columns;
+    QDateTime firstSeen;
+    QDateTime lastChecked;
+};
+
 struct ReportTable
 {
     QString name;
@@ -121,6 +132,7 @@ struct ReportTable
     qint64 repaired = 0;
     qint64 accepted = 0;
     QList<ReportAccepted> acceptedList;
+    QList<ReportOpenMismatch> openList; // open and in flight, oldest first
     qint64 rejects = 0; // rows the backfill could not convert
 };
 
@@ -165,6 +177,7 @@ struct ReportData
         bool measureServers = true; // versions and COUNT(*) on both sides
         int auditLimit = 500;       // entries listed (the chain is verified whole)
         int acceptedLimit = 50;     // accepted mismatches listed per table
+        int openLimit = 50;         // open / in-flight mismatches listed per table
     };
 
     // Identity.

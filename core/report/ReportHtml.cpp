@@ -153,7 +153,7 @@ QString signOffBox(const ReportSignOff &s, const ReportVerdict &v)
 
 QString summaryTable(const ReportData &d)
 {
-    QList<QStringList> rows;
+    QList<QStringList> rows, mismatchRows;
     for (const ReportTable &t : d.tables) {
         const QString verdict = !t.validationFound ? QStringLiteral("not validated")
                                 : !t.validationDone ? QStringLiteral("not finished (%1)").arg(t.validationState)
@@ -164,18 +164,19 @@ QString summaryTable(const ReportData &d)
                             esc(t.mode.isEmpty() ? QStringLiteral("—") : t.mode),
                             QStringLiteral("%1 / %2").arg(number(t.chunksChecked), number(t.chunksChecked + t.chunksUnchecked)),
                             number(t.rowsChecked),
-                            QStringLiteral("<b>%1</b>").arg(esc(verdict)),
-                            number(t.found),
-                            number(t.open),
-                            number(t.resolvedOnRecheck),
-                            number(t.repaired),
-                            number(t.accepted)};
+                            QStringLiteral("<b>%1</b>").arg(esc(verdict))};
+        mismatchRows << QStringList{esc(t.name),         number(t.found),    number(t.open),
+                                    number(t.inFlight),  number(t.resolvedOnRecheck), number(t.repaired),
+                                    number(t.accepted)};
     }
     return table({QStringLiteral("Table"), QStringLiteral("Source rows"), QStringLiteral("Target rows"),
-                   QStringLiteral("Mode"), QStringLiteral("Chunks checked / total"), QStringLiteral("Rows checked"),
-                   QStringLiteral("Verdict"), QStringLiteral("Found"), QStringLiteral("Open"),
-                   QStringLiteral("Resolved on recheck"), QStringLiteral("Repaired"), QStringLiteral("Accepted")},
-                  rows);
+                  QStringLiteral("Validation mode"), QStringLiteral("Chunks checked / total"),
+                  QStringLiteral("Rows checked"), QStringLiteral("Verdict")},
+                 rows, {18, 13, 13, 14, 16, 13, 13}) +
+           heading(3, QStringLiteral("Mismatches by table")) +
+           table({QStringLiteral("Table"), QStringLiteral("Found"), QStringLiteral("Open"), QStringLiteral("In flight"),
+                  QStringLiteral("Resolved on recheck"), QStringLiteral("Repaired"), QStringLiteral("Accepted")},
+                 mismatchRows, {18, 12, 12, 12, 18, 14, 14});
 }
 
 QString tableDetails(const ReportTable &t)
@@ -221,6 +222,21 @@ QString tableDetails(const ReportTable &t)
         for (const QString &r : t.uncheckedRanges)
             items << esc(r);
         out += QStringLiteral("<p><b>Unchecked key ranges</b> (never counted as a pass):</p>") + list(items);
+    }
+    if (!t.openList.isEmpty()) {
+        QList<QStringList> rows;
+        for (const ReportOpenMismatch &m : t.openList)
+            rows << QStringList{mono(m.keyJson), esc(m.kind), esc(m.status), esc(m.columns.join(QStringLiteral(", "))),
+                                utc(m.firstSeen), utc(m.lastChecked)};
+        out += QStringLiteral("<p><b>Open mismatches</b>%1</p>")
+                   .arg(t.open + t.inFlight > t.openList.size()
+                            ? QStringLiteral(" (the first %1 of %2; switchyard-cli mismatches lists them all)")
+                                  .arg(t.openList.size())
+                                  .arg(t.open + t.inFlight)
+                            : QString()) +
+               table({QStringLiteral("Key"), QStringLiteral("Kind"), QStringLiteral("Status"),
+                      QStringLiteral("Differing columns"), QStringLiteral("First seen"), QStringLiteral("Last checked")},
+                     rows, {12, 16, 10, 22, 20, 20});
     }
     if (!t.acceptedList.isEmpty()) {
         QList<QStringList> rows;
@@ -307,11 +323,12 @@ QString auditSection(const ReportData &d)
                    .arg(a.entries.size());
     QList<QStringList> rows;
     for (const AuditEntry &e : a.entries)
-        rows << QStringList{QString::number(e.seq), esc(e.at), esc(e.operatorName), esc(e.action), esc(e.target),
-                            esc(e.reason)};
+        rows << QStringList{QString::number(e.seq),
+                            esc(QString(e.at).replace(QLatin1Char('T'), QLatin1Char(' ')).left(19)),
+                            esc(e.operatorName), esc(e.action), esc(e.target), esc(e.reason)};
     return out + table({QStringLiteral("#"), QStringLiteral("At (UTC)"), QStringLiteral("Operator"),
                         QStringLiteral("Action"), QStringLiteral("Target"), QStringLiteral("Reason")},
-                       rows, {5, 22, 12, 18, 15, 28});
+                       rows, {4, 19, 13, 17, 14, 33});
 }
 
 QString aboutSection(const ReportData &d, const ReportSignOff &s)

@@ -35,6 +35,14 @@ QJsonObject table(const ReportTable &t)
                                     {QStringLiteral("reason"), a.reason},
                                     {QStringLiteral("by"), a.by},
                                     {QStringLiteral("at"), time(a.at)}});
+    QJsonArray open;
+    for (const ReportOpenMismatch &m : t.openList)
+        open.append(QJsonObject{{QStringLiteral("key"), m.keyJson},
+                                {QStringLiteral("kind"), m.kind},
+                                {QStringLiteral("status"), m.status},
+                                {QStringLiteral("columns"), QJsonArray::fromStringList(m.columns)},
+                                {QStringLiteral("firstSeen"), time(m.firstSeen)},
+                                {QStringLiteral("lastChecked"), time(m.lastChecked)}});
     return {
         {QStringLiteral("name"), t.name},
         {QStringLiteral("targetName"), t.targetName},
@@ -71,7 +79,8 @@ QJsonObject table(const ReportTable &t)
                      {QStringLiteral("resolvedOnRecheck"), double(t.resolvedOnRecheck)},
                      {QStringLiteral("repaired"), double(t.repaired)},
                      {QStringLiteral("accepted"), double(t.accepted)},
-                     {QStringLiteral("acceptedList"), accepted}}},
+                     {QStringLiteral("acceptedList"), accepted},
+                     {QStringLiteral("openList"), open}}},
     };
 }
 

@@ -166,6 +166,9 @@ private Q_SLOTS:
         QVERIFY2(page1.contains(QLatin1String("Verdict: NOT READY")), qPrintable(page1));
         QVERIFY(page1.contains(QLatin1String("Table t: 1 open mismatch")));
         QVERIFY(!switchyard::test::pdfText(pdf).contains(QLatin1String("Verdict: PASS")));
+        QCOMPARE(d.tables.first().openList.size(), 1);
+        QCOMPARE(d.tables.first().openList.first().keyJson, QStringLiteral("[7]"));
+        QVERIFY(switchyard::test::pdfText(pdf).contains(QLatin1String("[7] different open name")));
 
         // A person accepts it, with a reason: nothing open, PASS, and the
         // acceptance is in the report with its reason and who.
