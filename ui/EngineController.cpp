@@ -44,6 +44,11 @@ struct EngineController::Workers
     std::mutex mutex;
     std::shared_ptr<core::JobRunner> runner;
     std::atomic<bool> stopWaiting{false};
+    // Set on the GUI thread before any task runs, read on the workers.
+    core::Plan plan;
+    core::ControlStoreLocation store;
+    QString operatorName;
+    bool claimQueued = true;
 
     std::shared_ptr<core::JobRunner> jobRunner()
     {
@@ -142,51 +147,11 @@ void EngineController::open(const core::Plan &plan)
     const QString operatorName = m_options.operatorName;
     const bool claimQueued = m_options.claimQueuedJobs;
 
-    onEngine(QStringLiteral("open the run"), [this, plan, store, operatorName, claimQueued](Workers &w, quint64 generation) {
-        QFile file(plan.filePath);
-        if (!file.open(QIODevice::ReadOnly)) {
-            throw std::runtime_error(QStringLiteral("cannot read the plan file %1 (%2): open it again")
-                                         .arg(plan.filePath, file.errorString())
-                                         .toStdString());
-        }
-        const QString sha = core::RunRepository::sha256Hex(file.readAll());
-        core::PhaseEngine::Options engineOptions;
-        Workers *workers = &w;
-        engineOptions.cancelled = [workers] { return workers->stopWaiting.load(); };
-        engineOptions.progress = [this, generation](const QString &message) {
-            QMetaObject::invokeMethod(this, [this, generation, message] {
-                if (generation == m_generation)
-                    emit transitionProgress(message);
-            }, Qt::QueuedConnection);
-        };
-        w.engine = std::make_unique<core::PhaseEngine>(plan, sha, store, engineOptions);
-        const qint64 runId = w.engine->runId();
-
-        core::JobRunner::Options runnerOptions;
-        runnerOptions.operatorName = operatorName;
-        runnerOptions.claimQueued = claimQueued;
-        auto runner = std::make_shared<core::JobRunner>(plan, runId, store, runnerOptions);
-        runner->setProgressCallback([this, generation](const core::JobProgress &progress) {
-            QMetaObject::invokeMethod(this, [this, generation, progress] {
-                if (generation == m_generation)
-                    emit jobProgressed(progress);
-            }, Qt::QueuedConnection);
-        });
-        runner->start();
-        {
-            std::lock_guard<std::mutex> lock(w.mutex);
-            w.runner = runner;
-        }
-        const core::EngineSnapshot snapshot = w.engine->snapshot();
-        QMetaObject::invokeMethod(this, [this, generation, runId, snapshot] {
-            if (generation != m_generation)
-                return;
-            m_runId = runId;
-            m_snapshot = snapshot;
-            emit opened(runId);
-            emit snapshotChanged(snapshot);
-        }, Qt::QueuedConnection);
-    });
+    m_workers->plan = plan;
+    m_workers->store = store;
+    m_workers->operatorName = operatorName;
+    m_workers->claimQueued = claimQueued;
+    onEngine(QStringLiteral("open the run"), [this](Workers &w, quint64 generation) { openRun(w, generation); });
     // The probe needs no run: start it at once.
     onIo(QStringLiteral("check the servers"), [plan, store](Workers &w, quint64) {
         w.probe = std::make_unique<core::ServerProbe>(plan, store);
@@ -194,6 +159,55 @@ void EngineController::open(const core::Plan &plan)
     probe();
     m_snapshotTimer.start();
     m_probeTimer.start();
+}
+
+void EngineController::openRun(Workers &w, quint64 generation)
+{
+    const core::Plan &plan = w.plan;
+    QFile file(plan.filePath);
+    if (!file.open(QIODevice::ReadOnly)) {
+        throw std::runtime_error(QStringLiteral("cannot read the plan file %1 (%2): open it again")
+                                     .arg(plan.filePath, file.errorString())
+                                     .toStdString());
+    }
+    const QString sha = core::RunRepository::sha256Hex(file.readAll());
+    core::PhaseEngine::Options engineOptions;
+    Workers *workers = &w;
+    engineOptions.cancelled = [workers] { return workers->stopWaiting.load(); };
+    engineOptions.progress = [this, generation](const QString &message) {
+        QMetaObject::invokeMethod(this, [this, generation, message] {
+            if (generation == m_generation)
+                emit transitionProgress(message);
+        }, Qt::QueuedConnection);
+    };
+    auto engine = std::make_unique<core::PhaseEngine>(plan, sha, w.store, engineOptions);
+    const qint64 runId = engine->runId();
+    const core::EngineSnapshot snapshot = engine->snapshot();
+    w.engine = std::move(engine); // only once it works: a failed open is tried again by refresh()
+
+    if (!w.jobRunner()) {
+        core::JobRunner::Options runnerOptions;
+        runnerOptions.operatorName = w.operatorName;
+        runnerOptions.claimQueued = w.claimQueued;
+        auto runner = std::make_shared<core::JobRunner>(plan, runId, w.store, runnerOptions);
+        runner->setProgressCallback([this, generation](const core::JobProgress &progress) {
+            QMetaObject::invokeMethod(this, [this, generation, progress] {
+                if (generation == m_generation)
+                    emit jobProgressed(progress);
+            }, Qt::QueuedConnection);
+        });
+        runner->start();
+        std::lock_guard<std::mutex> lock(w.mutex);
+        w.runner = runner;
+    }
+    QMetaObject::invokeMethod(this, [this, generation, runId, snapshot] {
+        if (generation != m_generation)
+            return;
+        m_runId = runId;
+        m_snapshot = snapshot;
+        emit opened(runId);
+        emit snapshotChanged(snapshot);
+    }, Qt::QueuedConnection);
 }
 
 void EngineController::close()
@@ -233,7 +247,9 @@ void EngineController::refresh()
         std::optional<core::EngineSnapshot> snapshot;
         QString error;
         try {
-            if (w.engine)
+            if (!w.engine)
+                openRun(w, generation); // the servers or the store were not there at open(); try again
+            else
                 snapshot = w.engine->snapshot();
         } catch (const std::exception &e) {
             error = errorText(e);

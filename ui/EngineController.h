@@ -22,7 +22,8 @@
 //
 // Errors. No exception leaves a worker: a store or database failure becomes
 // engineError() (what was being done, and the error) and the controller
-// keeps going (the next snapshot tries again). Opening a plan again (or
+// keeps going (the next snapshot tries again; an engine that could not be
+// opened — store or target not there yet — is opened by a later refresh). Opening a plan again (or
 // close()) drops every result still in flight for the previous one
 // (generation counter). Refusals are not errors: they arrive as values
 // (TransitionOutcome::refusal, jobActionRefused()).
@@ -116,6 +117,8 @@ signals:
 
 private:
     struct Workers;
+    /// On the engine thread: the engine for the plan, then the runner; throws.
+    void openRun(Workers &workers, quint64 generation);
     template <typename Fn> void onEngine(const QString &what, Fn &&fn);
     template <typename Fn> void onIo(const QString &what, Fn &&fn);
     void runnerCall(const QString &what, std::function<bool(core::JobRunner &, QString *)> call);
