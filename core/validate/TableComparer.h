@@ -3,7 +3,8 @@
 // MySQL/MariaDB and one PostgreSQL connection (opened by connect()) and knows
 // the table's mapping, so it can
 //   - checksum a key range inside each database (ValidationSql),
-//   - fold the columns CanonicalSql cannot canonicalise in SQL (JSON, …)
+//   - fold the columns not digested in SQL (JSON, which CanonicalSql cannot
+//     canonicalise, and floats, whose SQL bit pattern is slow on MariaDB)
 //     into the chunk digest on the client,
 //   - read the rows of a range, or of one key, in canonical form
 //     (ValueCodec::canonicalSource / canonicalTarget, the same oracle the
@@ -11,11 +12,13 @@
 //   - find chunk boundaries and bisection points (the key at a position of a
 //     range), and random sample keys.
 //
-// Key ranges are only used when every key column has the Integer canonical
-// kind (rangeCapable()): MySQL and PostgreSQL order integers identically, so
-// one predicate selects the same rows on both sides. Rows by key
-// (sourceRow/targetRow) work for keys of kind Integer, Text, PaddedText,
-// Date and Bytes.
+// Key ranges are only used when every key column is of a kind MySQL and
+// PostgreSQL order identically (rangeCapable(): integers, dates, date-times,
+// times), so one predicate selects the same rows on both sides. Rows by key
+// (sourceRow/targetRow) and key-list walks work for those and for Decimal,
+// Float, Text, PaddedText and Bytes keys (keyLookupCapable()); how a key is
+// bound on each side is KeyValues.h. Sampling seeks work for a single key
+// of a numeric or temporal kind (sampleCapable()).
 //
 // Not thread-safe: one per job thread. Errors are DbException from the
 // drivers, untouched, so the job can tell retryable from fatal.
@@ -91,10 +94,11 @@ public:
     RowSet sourceRowsByKeys(const QList<ValidationKey> &keys);
     RowSet targetRowsByKeys(const QList<ValidationKey> &keys);
 
-    /// Single integer key only: MIN/MAX on the source, and the first source
-    /// key >= value.
-    std::optional<std::pair<qint64, qint64>> sourceMinMax();
-    std::optional<ValidationKey> sourceSeek(qint64 value);
+    bool sampleCapable() const;
+    /// Single key only (sampleCapable()): MIN and MAX on the source (nullopt
+    /// when the table is empty), and the first source key >= `atLeast`.
+    std::optional<std::pair<ValidationKey, ValidationKey>> sourceKeyBounds();
+    std::optional<ValidationKey> sourceSeek(const ValidationKey &atLeast);
 
     /// Joined canonical key, the RowSet index.
     static QByteArray joinKey(const ValidationKey &key);

@@ -8,6 +8,7 @@
 #include "types/SchemaConversion.h"
 #include "types/TypeMapping.h"
 #include "validate/Rechecker.h"
+#include "validate/KeyValues.h"
 #include "validate/ValidationCheckpoint.h"
 #include "validate/ValidationSummaryRecorder.h"
 #include "validate/TableComparer.h"
@@ -316,14 +317,15 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                                               "of rows, not their contents)")
                                    .arg(result.sourceRows)
                                    .arg(result.targetRows);
-        } else if (mode == Mode::Sample && (!s.cmp->rangeCapable() || s.mapping.keyColumns.size() != 1)) {
-            s.cp.unchecked << UncheckedChunk{{}, QStringLiteral("sampling needs a single integer key (this "
-                                                             "table's key: %1); use --mode checksum")
+        } else if (mode == Mode::Sample && !s.cmp->sampleCapable()) {
+            s.cp.unchecked << UncheckedChunk{{}, QStringLiteral("sampling needs a single key column of a numeric "
+                                                             "or date/time type (this table's key: %1); use "
+                                                             "--mode checksum")
                                                   .arg(s.mapping.keyColumns.join(QStringLiteral(", ")))};
         } else if (!s.cmp->rangeCapable() && !s.cmp->keyLookupCapable()) {
             s.cp.unchecked << UncheckedChunk{{}, QStringLiteral("the key (%1) has a column type validation "
-                                                             "cannot look up by value yet (date-time, "
-                                                             "float, …); the table is unchecked")
+                                                             "cannot look up by value (JSON, SET, BIT, "
+                                                             "boolean); the table is unchecked")
                                                   .arg(s.mapping.keyColumns.join(QStringLiteral(", ")))};
         } else if (!s.cmp->rangeCapable()) {
             // Keys the two databases order differently (text under
@@ -420,9 +422,9 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                 finishPage(keys.last(), 0);
             }
         } else if (mode == Mode::Sample) {
-            std::optional<std::pair<qint64, qint64>> range;
+            std::optional<std::pair<ValidationKey, ValidationKey>> range;
             withRetries([&] {
-                range = s.cmp->sourceMinMax();
+                range = s.cmp->sourceKeyBounds();
                 result.sourceRows = s.cmp->sourceCount();
                 result.targetRows = s.cmp->targetCount();
             });
@@ -432,13 +434,23 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
             std::mt19937_64 rng(seed);
             QSet<QByteArray> seen;
             QList<RowDifference> diffs;
-            if (range) {
-                std::uniform_int_distribution<qint64> pick(range->first, range->second);
+            // Random points on the key's number line between MIN and MAX,
+            // each sought with `>=` (KeyValues: integers, decimals, floats,
+            // dates, date-times, times).
+            const CanonicalKind kind = s.cmp->keyKinds().value(0, CanonicalKind::Text);
+            const auto lo = range ? KeyValues::ordinal(range->first.parts.value(0), kind) : std::nullopt;
+            const auto hi = range ? KeyValues::ordinal(range->second.parts.value(0), kind) : std::nullopt;
+            if (lo && hi) {
+                const bool integral = kind != CanonicalKind::Float && kind != CanonicalKind::Decimal;
+                std::uniform_real_distribution<double> unit(0.0, 1.0);
                 for (int i = 0; i < m_options.sampleSize && !m_control.isCancelled(); ++i) {
                     try {
                         std::optional<ValidationKey> key;
-                        const qint64 v = pick(rng);
-                        withRetries([&] { key = s.cmp->sourceSeek(v); });
+                        const long double span = *hi - *lo + (integral ? 1.0L : 0.0L);
+                        const long double point = std::min(*hi, *lo + static_cast<long double>(unit(rng)) * span);
+                        withRetries([&] {
+                            key = s.cmp->sourceSeek(ValidationKey{{KeyValues::fromOrdinal(point, kind, 10)}});
+                        });
                         if (!key || seen.contains(TableComparer::joinKey(*key)))
                             continue;
                         seen.insert(TableComparer::joinKey(*key));

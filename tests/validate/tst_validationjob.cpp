@@ -5,10 +5,7 @@
 // a cancelled validation resumes after its last chunk; a chunk whose query
 // fails is unchecked and the verdict is not pass.
 
-#include "BackfillFixture.h"
-#include "backfill/BackfillJob.h"
-#include "store/ControlStore.h"
-#include "validate/ValidationJob.h"
+#include "ValidationTestSupport.h"
 #include "validate/ValidationSummaryRecorder.h"
 
 #include <QtConcurrent>
@@ -19,55 +16,9 @@
 
 using namespace switchyard::core;
 using switchyard::test::BackfillFixture;
+using namespace switchyard::test;
 
 namespace {
-
-qint64 runFor(const Plan &plan, const QString &label)
-{
-    ControlStore cs = ControlStore::open(ControlStoreLocation::fromPlan(plan));
-    return cs.runs().ensureRun(plan.migration.name + QLatin1Char('/') + label, QStringLiteral("test"),
-                               QStringLiteral("0"));
-}
-
-ValidationJob::Options fastOptions(ValidationJob::Mode mode)
-{
-    ValidationJob::Options o;
-    o.mode = mode;
-    o.chunkRows = 100;
-    o.leafRows = 8;
-    o.recheckDelay = std::chrono::milliseconds(30);
-    o.initialBackoff = std::chrono::milliseconds(20);
-    return o;
-}
-
-ValidationJob::Result validate(const Plan &plan, const QString &table, qint64 run,
-                               const ValidationJob::Options &o, ValidationJob::HookFn hook = {})
-{
-    ValidationJob job(plan, table, ControlStoreLocation::fromPlan(plan), run, o);
-    if (hook)
-        job.setHook(std::move(hook));
-    return job.run();
-}
-
-QList<MismatchRecord> mismatches(const Plan &plan, qint64 run, std::optional<MismatchStatus> status = {})
-{
-    ControlStore cs = ControlStore::open(ControlStoreLocation::fromPlan(plan));
-    MismatchFilter f;
-    f.status = status;
-    return cs.mismatches().mismatches(run, f, 0, 100);
-}
-
-void copy(const Plan &plan, const QString &table)
-{
-    ControlStore cs = ControlStore::open(ControlStoreLocation::fromPlan(plan));
-    const qint64 run = cs.runs().ensureRun(plan.migration.name, QStringLiteral("test"), QStringLiteral("0"));
-    BackfillJob::Options o;
-    o.finish = false;
-    BackfillJob job(plan, table, ControlStoreLocation::fromPlan(plan), run, o);
-    const BackfillJob::Result r = job.run();
-    if (r.state != BackfillState::Completed)
-        qFatal("backfill failed: %s", qPrintable(r.error));
-}
 
 // 600 rows of many types, copied to the target by the backfill.
 Plan corpus(BackfillFixture &f)
@@ -437,96 +388,6 @@ private Q_SLOTS:
         QCOMPARE(blocked.unchecked.size(), 1);
         QVERIFY2(blocked.unchecked.first().error.contains(QStringLiteral("1205")),
                  qPrintable(blocked.unchecked.first().error));
-    }
-
-    void keysTheDatabasesOrderDifferently_data()
-    {
-        QTest::addColumn<QString>("ddl");
-        QTest::addColumn<QString>("fill");
-        QTest::addColumn<QString>("corruption");
-        QTest::addColumn<QString>("key");
-        QTest::addColumn<QString>("kind");
-        QTest::newRow("text key: changed value")
-            << "CREATE TABLE k (code VARCHAR(20) NOT NULL PRIMARY KEY, v INT)"
-            << "INSERT INTO k SELECT CONCAT(ELT(1 + seq % 3, 'a', 'B', 'é'), seq), seq FROM seq_1_to_500"
-            << "UPDATE k SET v = -1 WHERE code = 'B1'" << "[\"B1\"]" << "different";
-        QTest::newRow("text key: missing row")
-            << "CREATE TABLE k (code VARCHAR(20) NOT NULL PRIMARY KEY, v INT)"
-            << "INSERT INTO k SELECT CONCAT(ELT(1 + seq % 3, 'a', 'B', 'é'), seq), seq FROM seq_1_to_500"
-            << "DELETE FROM k WHERE code = 'é2'" << "[\"é2\"]" << "missing_in_target";
-        QTest::newRow("text key: extra row equal to a source key under the collation")
-            << "CREATE TABLE k (code VARCHAR(20) NOT NULL PRIMARY KEY, v INT)"
-            << "INSERT INTO k SELECT CONCAT(ELT(1 + seq % 3, 'a', 'B', 'é'), seq), seq FROM seq_1_to_500"
-            << "INSERT INTO k VALUES ('b1', 1)" << "[\"b1\"]" << "missing_in_source";
-        QTest::newRow("composite text and integer key")
-            << "CREATE TABLE k (region VARCHAR(10) NOT NULL, n INT NOT NULL, v INT, PRIMARY KEY (region, n))"
-            << "INSERT INTO k SELECT ELT(1 + seq % 4, 'eu', 'us', 'ap', 'Ω'), CAST(seq AS SIGNED) - 300, seq "
-               "FROM seq_1_to_600"
-            << "UPDATE k SET v = 0 WHERE region = 'eu' AND n = -296" << "[\"eu\",-296]" << "different";
-        QTest::newRow("CHAR key")
-            << "CREATE TABLE k (code CHAR(6) NOT NULL PRIMARY KEY, v INT)"
-            << "INSERT INTO k SELECT CONCAT(ELT(1 + seq % 2, 'x', 'Y'), seq), seq FROM seq_1_to_300"
-            << "DELETE FROM k WHERE code = 'Y11'" << "[\"Y11\"]" << "missing_in_target";
-        QTest::newRow("date key")
-            << "CREATE TABLE k (d DATE NOT NULL PRIMARY KEY, v INT)"
-            << "INSERT INTO k SELECT '2020-01-01' + INTERVAL seq DAY, seq FROM seq_1_to_300"
-            << "INSERT INTO k VALUES ('1999-12-31', 0)" << "[\"1999-12-31\"]" << "missing_in_source";
-        QTest::newRow("binary key")
-            << "CREATE TABLE k (h VARBINARY(16) NOT NULL PRIMARY KEY, v INT)"
-            << "INSERT INTO k SELECT UNHEX(MD5(seq)), seq FROM seq_1_to_400"
-            << "UPDATE k SET v = 0 WHERE h = decode(md5('7'), 'hex')"
-            << "[\"8f14e45fceea167a5a36dedd4bea2543\"]" << "different";
-    }
-    void keysTheDatabasesOrderDifferently()
-    {
-        QFETCH(QString, ddl);
-        QFETCH(QString, fill);
-        QFETCH(QString, corruption);
-        QFETCH(QString, key);
-        QFETCH(QString, kind);
-        SWITCHYARD_NEED_SANDBOX(sb);
-        BackfillFixture f(sb, QStringLiteral("tst_val_keys"));
-        f.source().exec(ddl);
-        f.source().exec(fill);
-        const Plan plan = f.plan({BackfillFixture::table(QStringLiteral("k"))});
-        f.applySchema(plan);
-        copy(plan, QStringLiteral("k"));
-        const ValidationJob::Result clean =
-            validate(plan, QStringLiteral("k"), runFor(plan, QStringLiteral("clean")),
-                     fastOptions(ValidationJob::Mode::Checksum));
-        QCOMPARE(verdictName(clean.verdict), QStringLiteral("pass"));
-        QVERIFY(clean.rowsChecked >= 300);
-        f.target().exec(corruption);
-        for (auto mode : {ValidationJob::Mode::Checksum, ValidationJob::Mode::Full}) {
-            const qint64 run = runFor(plan, ValidationJob::modeName(mode));
-            const ValidationJob::Result r = validate(plan, QStringLiteral("k"), run, fastOptions(mode));
-            QVERIFY2(r.state == ValidationState::Completed, qPrintable(r.error));
-            QCOMPARE(verdictName(r.verdict), QStringLiteral("fail"));
-            const QList<MismatchRecord> found = mismatches(plan, run);
-            QCOMPARE(found.size(), 1);
-            QCOMPARE(found.first().keyJson, key);
-            QCOMPARE(storeName(found.first().kind), kind);
-        }
-    }
-
-    void tableWithDateTimeKeyIsUnchecked()
-    {
-        SWITCHYARD_NEED_SANDBOX(sb);
-        BackfillFixture f(sb, QStringLiteral("tst_val_textkey"));
-        f.source().exec(QStringLiteral("CREATE TABLE k (at DATETIME(6) NOT NULL PRIMARY KEY, v INT)"));
-        f.source().exec(QStringLiteral("INSERT INTO k VALUES ('2024-01-01 00:00:00', 1), ('2024-01-02 00:00:00', 2)"));
-        const Plan plan = f.plan({BackfillFixture::table(QStringLiteral("k"))});
-        f.applySchema(plan);
-        copy(plan, QStringLiteral("k"));
-        const qint64 run = runFor(plan, QStringLiteral("textkey"));
-        const ValidationJob::Result r =
-            validate(plan, QStringLiteral("k"), run, fastOptions(ValidationJob::Mode::Checksum));
-        QCOMPARE(verdictName(r.verdict), QStringLiteral("unchecked"));
-        // Count mode still works for it.
-        const ValidationJob::Result c =
-            validate(plan, QStringLiteral("k"), run, fastOptions(ValidationJob::Mode::Count));
-        QCOMPARE(verdictName(c.verdict), QStringLiteral("pass"));
-        QCOMPARE(c.sourceRows, 2);
     }
 
     void sampleModeFindsWidespreadDriftAndStatesItsBound()
