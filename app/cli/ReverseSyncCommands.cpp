@@ -22,6 +22,7 @@ QString reverseSyncCommandHelp()
     return QStringLiteral(
         "Usage: switchyard-cli reverse-sync PLAN status|install|remove|run [--table T[,T…]]\n"
         "                                        [--batch N] [--until-caught-up]\n"
+        "       (switchyard-cli reverse-sync ACTION PLAN … works too)\n"
         "\n"
         "The way back after the source stops being written: changes the application\n"
         "makes on the target are captured by triggers and applied to the source\n"
@@ -118,15 +119,20 @@ int runReverseSyncCommand(const QStringList &args, QTextStream &out, QTextStream
     const auto batch = opts.number(QStringLiteral("batch"));
     static const QStringList actions{QStringLiteral("status"), QStringLiteral("install"), QStringLiteral("remove"),
                                      QStringLiteral("run")};
-    if (!opts.ok() || opts.positional().size() != 2 || !actions.contains(opts.positional().at(1))) {
+    // PLAN ACTION as documented; ACTION PLAN too, the order `schema` and
+    // `flags` use.
+    QStringList positional = opts.positional();
+    if (positional.size() == 2 && actions.contains(positional.at(0)) && !actions.contains(positional.at(1)))
+        positional.swapItemsAt(0, 1);
+    if (!opts.ok() || positional.size() != 2 || !actions.contains(positional.at(1))) {
         err << "switchyard-cli reverse-sync: "
             << (opts.ok() ? QStringLiteral("expected a plan file and one of status|install|remove|run") : opts.error())
             << "\n"
             << reverseSyncCommandHelp();
         return Usage;
     }
-    const QString planPath = opts.positional().at(0);
-    const QString action = opts.positional().at(1);
+    const QString planPath = positional.at(0);
+    const QString action = positional.at(1);
     const auto plan = loadPlan(planPath, err);
     if (!plan)
         return Problem;

@@ -141,9 +141,10 @@ QStringList ChangeCapture::installStatements(const QString &table)
     const QString body =
         QStringLiteral(
             "BEGIN\n"
-            "  IF EXISTS (SELECT 1 FROM switchyard.flags WHERE name = 'write_source'\n"
-            "             AND value = 'true'::jsonb\n"
-            "             AND changed_at < clock_timestamp() - interval '%1 seconds') THEN\n"
+            "  -- No write_source row: never published, the default (on) holds.\n"
+            "  IF COALESCE((SELECT value = 'true'::jsonb\n"
+            "                      AND changed_at < clock_timestamp() - interval '%1 seconds'\n"
+            "               FROM switchyard.flags WHERE name = 'write_source'), true) THEN\n"
             "    RETURN NULL; -- the source is primary: this is the application's own copy\n"
             "  END IF;\n"
             "  IF TG_OP = 'DELETE' THEN\n"

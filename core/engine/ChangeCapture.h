@@ -32,7 +32,8 @@
 // application is then writing MySQL first and the target row is its own
 // secondary copy, which must not be sent back. Changes made while
 // write_source is off, or within the grace period after it was turned on
-// (applications still on the old flags), are recorded.
+// (applications still on the old flags), are recorded. No write_source row
+// in switchyard.flags means it was never published: on, nothing recorded.
 //
 // install() and remove() are idempotent and each runs in one transaction,
 // with lock_timeout bounded (CREATE/DROP TRIGGER briefly take a SHARE ROW

@@ -7,6 +7,10 @@
 
 #include <pqxx/pqxx>
 
+#include <QSet>
+
+#include <functional>
+
 namespace switchyard::core {
 
 ReverseSyncApplier::ReverseSyncApplier(const Plan &plan, const TableMapping &mapping)
@@ -27,9 +31,12 @@ ReverseSyncApplier::ReverseSyncApplier(const Plan &plan, const TableMapping &map
                 m_keyIndexes << c;
         }
     }
-    if (m_keyIndexes.size() != m_mapping.keyColumns.size() || m_keyIndexes.isEmpty())
+    bool keyWritten = true;
+    for (int k : std::as_const(m_keyIndexes))
+        keyWritten = keyWritten && m_written.contains(k);
+    if (m_keyIndexes.size() != m_mapping.keyColumns.size() || m_keyIndexes.isEmpty() || !keyWritten)
         throw ReverseApplyError(QStringLiteral("table '%1': the key columns are not all mapped; "
-                                               "reverse sync needs the whole key on both sides")
+                                               "reverse sync needs the whole key on both sides, not generated")
                                     .arg(mapping.source.name)
                                     .toStdString());
 }
@@ -84,6 +91,62 @@ ReverseSyncApplier::Images ReverseSyncApplier::readTarget(PgConnection &target, 
     return images;
 }
 
+namespace {
+
+// A key's identity for matching what MySQL returns against what was asked
+// for: the parts' text, joined by a unit separator.
+QByteArray keyText(const QList<QByteArray> &parts)
+{
+    return parts.join('\x1f');
+}
+
+QByteArray valueText(const ReverseValue &v)
+{
+    switch (v.kind) {
+    case ReverseValue::Kind::Int: return QByteArray::number(v.i);
+    case ReverseValue::Kind::UInt: return QByteArray::number(v.u);
+    case ReverseValue::Kind::Double: return QByteArray::number(v.d, 'g', 17);
+    case ReverseValue::Kind::Text:
+    case ReverseValue::Kind::Bytes: return v.bytes;
+    case ReverseValue::Kind::Time: return v.toDisplay().toUtf8();
+    case ReverseValue::Kind::Null: return QByteArray();
+    }
+    return {};
+}
+
+QByteArray valueText(const MySqlValue &v)
+{
+    switch (v.kind()) {
+    case MySqlValue::Kind::Int: return QByteArray::number(v.toInt64());
+    case MySqlValue::Kind::UInt: return QByteArray::number(v.toUInt64());
+    case MySqlValue::Kind::Double: return QByteArray::number(v.toDouble(), 'g', 17);
+    case MySqlValue::Kind::Bytes: return v.bytes().toByteArray();
+    case MySqlValue::Kind::Time: {
+        ReverseValue r;
+        r.kind = ReverseValue::Kind::Time;
+        r.time = v.toTime();
+        return r.toDisplay().toUtf8();
+    }
+    case MySqlValue::Kind::Null: return QByteArray();
+    }
+    return {};
+}
+
+// "(?, ?), (?, ?)" for `rows` rows of `width` values.
+QString placeholders(int rows, int width)
+{
+    QStringList one;
+    for (int i = 0; i < width; ++i)
+        one << QStringLiteral("?");
+    const QString row = QLatin1Char('(') + one.join(QStringLiteral(", ")) + QLatin1Char(')');
+    QStringList all;
+    for (int r = 0; r < rows; ++r)
+        all << row;
+    return all.join(QStringLiteral(", "));
+}
+
+} // namespace
+
 ReverseSyncApplier::Applied ReverseSyncApplier::apply(MySqlConnection &source, const QList<Key> &keys,
                                                       const Images &images) const
 {
@@ -91,87 +154,132 @@ ReverseSyncApplier::Applied ReverseSyncApplier::apply(MySqlConnection &source, c
     if (keys.isEmpty())
         return applied;
     const QString table = quoteMySqlQualifiedName(m_plan.source.database, m_mapping.source.name);
-    QStringList keyWhere, cols, marks, sets;
-    QList<int> setColumns; // positions in m_written
+    const int keyWidth = int(m_keyIndexes.size());
+    QStringList keyNames, cols, updates;
     for (int k : m_keyIndexes)
-        keyWhere << quoteMySqlIdentifier(m_mapping.columns.at(k).source.name) + QStringLiteral(" = ?");
-    for (int w = 0; w < m_written.size(); ++w) {
-        const int c = m_written.at(w);
+        keyNames << quoteMySqlIdentifier(m_mapping.columns.at(k).source.name);
+    for (int c : m_written) {
         const QString name = quoteMySqlIdentifier(m_mapping.columns.at(c).source.name);
         cols << name;
-        marks << QStringLiteral("?");
-        if (!m_keyIndexes.contains(c)) {
-            sets << name + QStringLiteral(" = ?");
-            setColumns << w;
-        }
+        if (!m_keyIndexes.contains(c))
+            updates << QStringLiteral("%1 = VALUES(%1)").arg(name);
     }
-    const QString where = keyWhere.join(QStringLiteral(" AND "));
-    MySqlStatement lock(source, QStringLiteral("SELECT 1 FROM %1 WHERE %2 FOR UPDATE").arg(table, where));
-    MySqlStatement del(source, QStringLiteral("DELETE FROM %1 WHERE %2").arg(table, where));
-    MySqlStatement ins(source, QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)")
-                                   .arg(table, cols.join(QStringLiteral(", ")), marks.join(QStringLiteral(", "))));
-    std::optional<MySqlStatement> upd;
-    if (!sets.isEmpty())
-        upd.emplace(source, QStringLiteral("UPDATE %1 SET %2 WHERE %3")
-                                .arg(table, sets.join(QStringLiteral(", ")), where));
+    const QString keyTuple = keyWidth == 1 ? keyNames.first()
+                                           : QLatin1Char('(') + keyNames.join(QStringLiteral(", ")) + QLatin1Char(')');
+    auto fail = [&](const Key &key, const QString &why) {
+        return ReverseApplyError(QStringLiteral("table '%1', key %2: %3")
+                                     .arg(m_mapping.source.name, QString::fromUtf8(key.json), why)
+                                     .toStdString());
+    };
 
+    // Convert everything first: a value MySQL cannot hold stops the batch
+    // before anything is written.
+    struct Row
+    {
+        QList<ReverseValue> key;
+        QList<ReverseValue> values; // present rows: every written column
+        QByteArray text;            // keyText of the key values
+    };
+    QList<Row> gone, present;
     for (const Key &key : keys) {
+        Row row;
         const auto image = images.constFind(key.json);
         if (image == images.cend()) {
-            // Gone on the target: delete by the captured key.
-            if (key.parts.size() != m_keyIndexes.size())
-                throw ReverseApplyError(QStringLiteral("table '%1': captured key %2 has %3 part(s), the "
-                                                       "key has %4 column(s)")
-                                            .arg(m_mapping.source.name, QString::fromUtf8(key.json))
-                                            .arg(key.parts.size())
-                                            .arg(m_keyIndexes.size())
-                                            .toStdString());
-            for (int i = 0; i < m_keyIndexes.size(); ++i) {
+            if (key.parts.size() != keyWidth)
+                throw fail(key, QStringLiteral("the captured key has %1 part(s), the key has %2 column(s)")
+                                    .arg(key.parts.size())
+                                    .arg(keyWidth));
+            for (int i = 0; i < keyWidth; ++i) {
                 const ReverseConversion v = reverseKeyValue(m_mapping.columns.at(m_keyIndexes.at(i)), key.parts.at(i));
                 if (!v.ok())
-                    throw ReverseApplyError(QStringLiteral("table '%1', key %2: %3")
-                                                .arg(m_mapping.source.name, QString::fromUtf8(key.json), v.error)
-                                                .toStdString());
-                v.value.bind(del, i);
+                    throw fail(key, v.error);
+                row.key << v.value;
             }
-            del.execute();
-            applied.deleted += qint64(del.affectedRows());
+            gone << row;
             continue;
         }
-        // Present: convert every value first, so nothing is half-written.
-        QList<ReverseValue> values;
         for (int w = 0; w < m_written.size(); ++w) {
             const ReverseConversion v = reverseValue(m_mapping.columns.at(m_written.at(w)), image->at(w));
             if (!v.ok())
-                throw ReverseApplyError(QStringLiteral("table '%1', key %2: %3")
-                                            .arg(m_mapping.source.name, QString::fromUtf8(key.json), v.error)
-                                            .toStdString());
-            values << v.value;
+                throw fail(key, v.error);
+            row.values << v.value;
         }
-        auto bindKey = [&](MySqlStatement &st, int first) {
-            for (int i = 0; i < m_keyIndexes.size(); ++i)
-                values.at(m_written.indexOf(m_keyIndexes.at(i))).bind(st, first + i);
-        };
-        bindKey(lock, 0);
-        lock.execute();
-        bool exists = false;
-        while (lock.fetch())
-            exists = true;
-        if (exists) {
-            if (upd) {
-                for (int s = 0; s < setColumns.size(); ++s)
-                    values.at(setColumns.at(s)).bind(*upd, s);
-                bindKey(*upd, int(setColumns.size()));
-                upd->execute();
-            }
-            ++applied.updated;
-        } else {
-            for (int w = 0; w < values.size(); ++w)
-                values.at(w).bind(ins, w);
-            ins.execute();
-            ++applied.inserted;
+        QList<QByteArray> parts;
+        for (int k : m_keyIndexes) {
+            row.key << row.values.at(int(m_written.indexOf(k)));
+            parts << valueText(row.key.last());
         }
+        row.text = keyText(parts);
+        present << row;
     }
+
+    // Statements carry at most kChunk rows (and MySQL's 65535 placeholders).
+    const int kChunk = std::max(1, std::min(500, 60000 / int(std::max<qsizetype>(1, cols.size()))));
+    auto chunks = [&](const QList<Row> &rows, const std::function<void(const QList<Row> &)> &fn) {
+        for (qsizetype from = 0; from < rows.size(); from += kChunk)
+            fn(rows.mid(from, kChunk));
+    };
+
+    // 1. Gone on the target: delete by key.
+    chunks(gone, [&](const QList<Row> &part) {
+        MySqlStatement del(source, QStringLiteral("DELETE FROM %1 WHERE %2 IN (%3)")
+                                       .arg(table, keyTuple, keyWidth == 1 ? placeholders(1, int(part.size())).mid(1).chopped(1)
+                                                                           : placeholders(int(part.size()), keyWidth)));
+        int i = 0;
+        for (const Row &r : part)
+            for (const ReverseValue &v : r.key)
+                v.bind(del, i++);
+        del.execute();
+        applied.deleted += qint64(del.affectedRows());
+    });
+
+    // 2. Present: lock the rows that exist (and learn which do).
+    QSet<QByteArray> existing;
+    chunks(present, [&](const QList<Row> &part) {
+        MySqlStatement lock(source, QStringLiteral("SELECT %1 FROM %2 WHERE %3 IN (%4) FOR UPDATE")
+                                        .arg(keyNames.join(QStringLiteral(", ")), table, keyTuple,
+                                             keyWidth == 1 ? placeholders(1, int(part.size())).mid(1).chopped(1)
+                                                           : placeholders(int(part.size()), keyWidth)));
+        int i = 0;
+        for (const Row &r : part)
+            for (const ReverseValue &v : r.key)
+                v.bind(lock, i++);
+        lock.execute();
+        while (lock.fetch()) {
+            QList<QByteArray> parts;
+            for (int k = 0; k < keyWidth; ++k)
+                parts << valueText(lock.value(k));
+            existing.insert(keyText(parts));
+        }
+    });
+    QList<Row> toUpdate, toInsert;
+    for (const Row &r : std::as_const(present))
+        (existing.contains(r.text) ? toUpdate : toInsert) << r;
+
+    // 3. Rows that exist: INSERT … ON DUPLICATE KEY UPDATE. The row is there
+    // (and locked), so InnoDB meets the primary key first and updates THAT
+    // row; a clash of the new values with another row's secondary unique key
+    // then fails loudly (1062) instead of touching the other row.
+    // 4. Rows that do not exist: a plain INSERT (a clash fails loudly too).
+    auto write = [&](const QList<Row> &rows, bool update) {
+        chunks(rows, [&](const QList<Row> &part) {
+            QString sql = QStringLiteral("INSERT INTO %1 (%2) VALUES %3")
+                              .arg(table, cols.join(QStringLiteral(", ")), placeholders(int(part.size()), int(cols.size())));
+            if (update)
+                sql += updates.isEmpty() ? QStringLiteral(" ON DUPLICATE KEY UPDATE %1 = %1").arg(keyNames.first())
+                                         : QStringLiteral(" ON DUPLICATE KEY UPDATE ") + updates.join(QStringLiteral(", "));
+            MySqlStatement st(source, sql);
+            int i = 0;
+            for (const Row &r : part)
+                for (const ReverseValue &v : r.values)
+                    v.bind(st, i++);
+            st.execute();
+        });
+    };
+    write(toUpdate, true);
+    write(toInsert, false);
+    applied.updated += toUpdate.size();
+    applied.inserted += toInsert.size();
     return applied;
 }
 

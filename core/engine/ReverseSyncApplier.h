@@ -7,16 +7,21 @@
 //      keys as the change log keeps them, jsonb arrays; each is turned into
 //      the key columns' own types by jsonb_populate_record, so the lookup
 //      uses the primary key index);
-//   2. apply(), inside the caller's MySQL transaction, key by key in the
-//      order the keys were first changed:
-//        target row gone    → DELETE on the source by key;
-//        target row present → SELECT … FOR UPDATE by key, then UPDATE of
-//                             every mapped column, or INSERT when absent.
-//      Values are bound (ReverseSyncValue), never pasted. UPDATE (not
-//      REPLACE / delete+insert) keeps the values of source columns the plan
-//      does not map; and unlike INSERT … ON DUPLICATE KEY UPDATE it can never
-//      change a DIFFERENT row that shares a secondary unique key value: such
-//      a conflict fails loudly (MySQL 1062) instead.
+//   2. apply(), inside the caller's MySQL transaction, in a few statements
+//      per batch (not per row: a loaded server answers each round trip
+//      slowly):
+//        target row gone    → DELETE … WHERE key IN (…);
+//        target row present → SELECT key … WHERE key IN (…) FOR UPDATE, then
+//                             for the rows that exist a multi-row INSERT …
+//                             ON DUPLICATE KEY UPDATE of every mapped column
+//                             (the row exists and is locked, so InnoDB meets
+//                             its primary key first and updates that row),
+//                             and for the others a plain multi-row INSERT.
+//      Values are bound (ReverseSyncValue), never pasted. Updating in place
+//      keeps the values of source columns the plan does not map; and a new
+//      value that clashes with ANOTHER row's secondary unique key fails
+//      loudly (MySQL 1062) instead of changing that other row, which
+//      INSERT … ON DUPLICATE KEY UPDATE of a row that does not exist would.
 // Applying the same keys twice gives the same rows: replays are harmless.
 // Generated source columns are left to MySQL.
 //

@@ -282,7 +282,14 @@ ReverseSyncJob::Result ReverseSyncJob::run(const ProgressFn &onProgress)
         if (!m_control.sleepInterruptibly(JobControl::backoff(attempt, m_options.initialBackoff, m_options.maxBackoff)))
             break;
     }
-    if (m_control.isCancelled() && s.jobId == 0) {
+    if (m_control.isCancelled() && s.targetTables.size() != m_tables.size()) {
+        // Cancelled while the set-up was still retrying.
+        if (s.store && s.jobId > 0) {
+            try {
+                s.store->jobs().setJobState(s.jobId, {JobState::Cancelled, {}, false, {}, {}, {}});
+            } catch (const std::exception &) {
+            }
+        }
         report(ReverseSyncState::Cancelled, true);
         return fill(ReverseSyncState::Cancelled);
     }
@@ -451,6 +458,10 @@ ReverseSyncJob::Result ReverseSyncJob::run(const ProgressFn &onProgress)
     const ReverseSyncState end = caughtUp ? ReverseSyncState::Completed : ReverseSyncState::Cancelled;
     try {
         storeSamples();
+    } catch (const std::exception &) {
+        // A server down at the end does not turn a stop into a failure.
+    }
+    try {
         s.store->jobs().setJobState(s.jobId, {caughtUp ? JobState::Completed : JobState::Cancelled, {}, false, {}, {}, {}});
         audit(QStringLiteral("reverse_sync.stop"),
               QStringLiteral("%1 change(s) applied in all; %2 pending")

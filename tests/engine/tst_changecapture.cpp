@@ -144,6 +144,12 @@ private Q_SLOTS:
         insertUser(f.target(), 1);
         QCOMPARE(scalar(f.target(), QStringLiteral("SELECT count(*) FROM switchyard.change_log")), 1);
 
+        // Never published (no row): the default, on → not logged.
+        f.target().exec(QStringLiteral("DELETE FROM switchyard.flags WHERE name = 'write_source'"));
+        f.target().exec(QStringLiteral("UPDATE users SET name = 'Z' WHERE id = 1"));
+        QCOMPARE(scalar(f.target(), QStringLiteral("SELECT count(*) FROM switchyard.change_log")), 1);
+        f.publish({QStringLiteral("write_source=on")});
+
         // On for longer than the grace period: the target row is the
         // application's copy of a source write → not logged.
         f.target().exec(QStringLiteral("UPDATE switchyard.flags SET changed_at = now() - interval '1 minute' "

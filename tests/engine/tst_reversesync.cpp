@@ -11,6 +11,7 @@
 #include "client/TableClient.h"
 #include "engine/ChangeCapture.h"
 #include "engine/ReverseSyncJob.h"
+#include "flags/FlagPublisher.h"
 #include "store/ControlStore.h"
 #include "validate/ValidationJob.h"
 
@@ -47,6 +48,15 @@ ValidationJob::Result validateFull(const Plan &plan, const QString &table)
     o.recheckDelay = std::chrono::milliseconds(50);
     ValidationJob job(plan, table, ControlStoreLocation::fromPlan(plan), runIdOf(plan), o);
     return job.run();
+}
+
+// write_source off, write_target on: PostgreSQL is the only side written.
+void targetOnly(PgConnection &target)
+{
+    FlagSet flags;
+    flags.writeSource = false;
+    flags.writeTarget = true;
+    FlagPublisher(target).publish(flags, QStringLiteral("tests"), QStringLiteral("stop writing the source"));
 }
 
 QString display(const QStringList &diff)
@@ -158,6 +168,7 @@ private Q_SLOTS:
         f.source().exec(QStringLiteral("INSERT INTO kinds (id, txt, extra) VALUES (3, 'old', 'custom'), (5, 'gone', 'x')"));
         f.target().exec(QStringLiteral("INSERT INTO kinds (id, txt) VALUES (3, 'old'), (5, 'gone')"));
         ChangeCapture(plan, f.target()).install({QStringLiteral("kinds")});
+        targetOnly(f.target());
         f.target().exec(QStringLiteral(
             "INSERT INTO kinds (%1) VALUES "
             "(1, -128, 65535, -8388608, 18446744073709551615, -12345678901234.123456, 0.1, 1.7976931348623157e308,"
@@ -196,6 +207,7 @@ private Q_SLOTS:
         const Plan plan = f.plan({BackfillFixture::table(QStringLiteral("kinds"))});
         f.applySchema(plan);
         ChangeCapture(plan, f.target()).install({QStringLiteral("kinds")});
+        targetOnly(f.target());
         f.target().exec(QStringLiteral("INSERT INTO kinds (id, d) VALUES (1, 'Infinity')"));
         const ReverseSyncJob::Result r = catchUp(plan, {QStringLiteral("kinds")});
         QCOMPARE(r.state, ReverseSyncState::Failed);
