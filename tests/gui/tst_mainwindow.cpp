@@ -118,8 +118,13 @@ private:
 
 void TestMainWindow::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
     QVERIFY(m_tmp.isValid());
+    // Opening a plan opens its run in the plan's control store; the sample
+    // plans keep theirs under $XDG_DATA_HOME or ~, which must not be the user's.
+    qputenv("XDG_DATA_HOME", QFile::encodeName(m_tmp.filePath(QStringLiteral("data"))));
+    QDir().mkpath(m_tmp.filePath(QStringLiteral("home")));
+    qputenv("HOME", QFile::encodeName(m_tmp.filePath(QStringLiteral("home"))));
+    QStandardPaths::setTestModeEnabled(true);
     QVERIFY2(QFile::exists(dualWritePlan()), qPrintable(dualWritePlan()));
     // The settings must be the test-mode file, never the user's.
     QVERIFY(!ui::testSettingsFile().isEmpty());
