@@ -130,6 +130,7 @@ void TestChartsPanel::windowsAndIncrementalRefresh()
     QVERIFY(panel.series(pending)->attachedAxes().at(1)->alignment() == Qt::AlignRight);
     switchyard::test::saveScreenshot(&panel, QStringLiteral("charts-panel"));
 
+
     // Incremental: only newer samples are fetched and appended.
     s.add(users, s.now + 1000, 7, 1000, 6000);
     s.add(orders, s.now + 500, 2, 1000, 900);

@@ -364,4 +364,9 @@ QString AuditPanel::statusText() const
     return m_status->text();
 }
 
+qint64 AuditPanel::runId() const
+{
+    return m_reader ? m_reader->runId() : 0;
+}
+
 } // namespace switchyard::ui

@@ -14,6 +14,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineSeries>
+#include <QMap>
 #include <QStackedWidget>
 #include <QTimer>
 #include <QValueAxis>
@@ -340,11 +341,18 @@ void ChartsPanel::applyUpdate(const Update &u)
                 y = a;
         }
         line.series->attachAxis(y);
+        if (chart->series().size() == 1) {
+            // Qt Charts 6.4 does not lay out a date-time axis that was added
+            // to a shown chart before any series: no labels, no grid. Hiding
+            // and showing it once makes it compute its layout.
+            chart->axes(Qt::Horizontal).first()->hide();
+            chart->axes(Qt::Horizontal).first()->show();
+        }
         return &*m_lines.insert(name, line);
     };
 
     // New store samples: append, in order, per series.
-    QHash<QString, QList<QPointF>> added;
+    QMap<QString, QList<QPointF>> added; // sorted: lines get their colours in name order
     for (const MetricSample &s : u.samples) {
         added[s.series] << QPointF(double(s.tsMs), s.value);
         m_lastTs[s.series] = std::max(m_lastTs.value(s.series, 0), s.tsMs);
@@ -357,7 +365,7 @@ void ChartsPanel::applyUpdate(const Update &u)
     }
     // Shadow rates: the whole window each time (per-minute buckets grow in place).
     if (u.shadowFetched) {
-        QHash<QString, QList<QPointF>> rates;
+        QMap<QString, QList<QPointF>> rates;
         for (const MetricSample &s : u.shadow)
             rates[s.series] << QPointF(double(s.tsMs), s.value);
         for (auto it = m_lines.begin(); it != m_lines.end(); ++it) {
@@ -389,7 +397,7 @@ void ChartsPanel::applyUpdate(const Update &u)
     QString status = tr("Updated %1 · %n series", nullptr, int(m_lines.size()))
                          .arg(QDateTime::fromMSecsSinceEpoch(u.nowMs).toString(QStringLiteral("HH:mm:ss")));
     if (!u.shadowError.isEmpty()) {
-        status += tr(" · shadow statistics unavailable (target): %1").arg(u.shadowError.section(QLatin1Char('\n'), 0, 0));
+        status += tr(" · shadow statistics unavailable (the target cannot be read; hover for why)");
         m_nextShadowMs = u.nowMs + 30000;
     }
     m_status->setText(status);
@@ -451,6 +459,11 @@ QString ChartsPanel::emptyText(Family family) const
 QString ChartsPanel::statusText() const
 {
     return m_status->text();
+}
+
+qint64 ChartsPanel::runId() const
+{
+    return m_reader ? m_reader->runId() : 0;
 }
 
 } // namespace switchyard::ui

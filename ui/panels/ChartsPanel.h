@@ -55,6 +55,8 @@ public:
 
     void setSource(const core::Plan &plan, const core::ControlStoreLocation &store, qint64 runId);
     void clearSource();
+    /// The run shown (0 when no source is set).
+    qint64 runId() const;
 
     Window window() const { return m_window; }
     void setWindow(Window window);

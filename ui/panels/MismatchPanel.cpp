@@ -125,6 +125,13 @@ MismatchPanel::MismatchPanel(QWidget *parent)
     connect(m_accept, &QPushButton::clicked, this, qOverload<>(&MismatchPanel::acceptSelected));
     connect(m_model, &MismatchTableModel::countChanged, this, &MismatchPanel::updateCount);
     connect(m_model, &MismatchTableModel::pageLoaded, this, &MismatchPanel::updateCount);
+    // Size the columns to the first page once; later pages keep them.
+    connect(m_model, &MismatchTableModel::pageLoaded, this, [this] {
+        if (m_model->rowCount() <= m_model->pageSize()) {
+            for (int c = 0; c < MismatchTableModel::ReasonColumn; ++c)
+                m_table->resizeColumnToContents(c);
+        }
+    });
     connect(m_model, &MismatchTableModel::modelReset, this, &MismatchPanel::showCurrent);
     connect(m_model, &MismatchTableModel::loadFailed, this,
             [this](const QString &error) { m_count->setText(tr("Could not read mismatches: %1").arg(error)); });
@@ -369,6 +376,11 @@ QString MismatchPanel::resultText() const
 QString MismatchPanel::countText() const
 {
     return m_count->text();
+}
+
+qint64 MismatchPanel::runId() const
+{
+    return m_reader ? m_reader->runId() : 0;
 }
 
 } // namespace switchyard::ui

@@ -46,6 +46,8 @@ public:
 
     void setSource(const core::Plan &plan, const core::ControlStoreLocation &store, qint64 runId);
     void clearSource();
+    /// The run shown (0 when no source is set).
+    qint64 runId() const;
 
     /// Who recheck and repair are recorded for (accept asks in its dialog,
     /// pre-filled with this). Defaults to the login name.

@@ -77,6 +77,7 @@ RowCompareView::RowCompareView(QWidget *parent)
     : QWidget(parent)
 {
     m_summary = theme::valueLabel();
+    m_summary->setTextFormat(Qt::RichText);
     m_model = new QStandardItemModel(0, 3, this);
     m_model->setHorizontalHeaderLabels({tr("Column"), tr("Source (MySQL)"), tr("Target (PostgreSQL)")});
     m_view = new QTableView;
@@ -84,8 +85,9 @@ RowCompareView::RowCompareView(QWidget *parent)
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_view->horizontalHeader()->setSectionResizeMode(NameColumn, QHeaderView::Interactive);
+    m_view->horizontalHeader()->setSectionResizeMode(SourceColumn, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setSectionResizeMode(TargetColumn, QHeaderView::Stretch);
     m_view->setWordWrap(false);
     m_view->setAccessibleName(tr("Source and target row"));
     auto *layout = new QVBoxLayout(this);
