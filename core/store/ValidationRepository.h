@@ -4,8 +4,9 @@
 // the ranges it could not check and why, the sample size and the confidence
 // it gives, and the mismatch counts by status. ValidationJob writes it when
 // it ends (completed, cancelled or failed); the report and the engine's
-// validation gates read it. Table `validation_summaries` (migration 2,
-// docs/control-store.md).
+// validation gates read it. Table `validation_summaries` (migration 2;
+// the fields are described in docs/validation.md, "Results in the control
+// store").
 //
 // A resumed job updates its own row (the row is keyed by job id), so a
 // summary always describes the job's latest ending.
