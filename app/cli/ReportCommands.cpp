@@ -114,19 +114,11 @@ std::optional<qint64> pickRun(ControlStore &store, const Plan &plan, const QStri
         }
         return id;
     }
-    qint64 best = 0;
-    for (const RunRecord &r : store.runs().runs())
-        if (r.planName == plan.migration.name && r.planSha256 == sha)
-            best = r.id;
-    if (best == 0)
-        if (const auto latest = store.runs().latestRun(plan.migration.name))
-            best = latest->id;
-    if (best == 0) {
+    const auto run = ReportData::runFor(store, plan, sha);
+    if (!run)
         err << "switchyard-cli report: " << store.location().describe() << " holds no run of plan '"
             << plan.migration.name << "' — nothing to report yet (run backfill and validate first)\n";
-        return std::nullopt;
-    }
-    return best;
+    return run;
 }
 
 int exportReport(const QStringList &args, QTextStream &out, QTextStream &err)

@@ -239,6 +239,18 @@ std::optional<QList<ReportGate>> parseGateEvidence(const QString &evidenceJson)
     return out;
 }
 
+std::optional<qint64> ReportData::runFor(ControlStore &store, const Plan &plan, const QString &planSha256)
+{
+    qint64 best = 0;
+    for (const RunRecord &r : store.runs().runs())
+        if (r.planName == plan.migration.name && r.planSha256 == planSha256)
+            best = r.id;
+    if (best == 0)
+        if (const auto latest = store.runs().latestRun(plan.migration.name))
+            best = latest->id;
+    return best == 0 ? std::nullopt : std::optional<qint64>(best);
+}
+
 ReportData ReportData::gather(const Plan &plan, const QString &planSha256, ControlStore &store,
                               qint64 runId, const Options &options)
 {

@@ -217,6 +217,11 @@ struct ReportData
     {
         return gather(plan, planSha256, store, runId, Options());
     }
+
+    /// The run to report on: the run made with this plan version (plan name
+    /// and SHA-256 of the file), else the plan's newest run; nullopt when
+    /// the store holds no run of the plan.
+    static std::optional<qint64> runFor(ControlStore &store, const Plan &plan, const QString &planSha256);
 };
 
 /// "MariaDB", "MySQL" or "PostgreSQL", as printed on paper.

@@ -6,7 +6,6 @@
 #include "report/SignOffDialog.h"
 #include "store/ControlStore.h"
 
-#include <QCryptographicHash>
 #include <QDialogButtonBox>
 #include <QFile>
 #include <QFileDialog>
@@ -38,24 +37,7 @@ struct Rendered
 QString planSha(const QString &path)
 {
     QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(&f);
-    return QString::fromLatin1(h.result().toHex());
-}
-
-// The run this plan version made, else the plan's newest run.
-qint64 pickRun(ControlStore &store, const Plan &plan, const QString &sha)
-{
-    qint64 best = 0;
-    for (const RunRecord &r : store.runs().runs())
-        if (r.planName == plan.migration.name && r.planSha256 == sha)
-            best = r.id;
-    if (best == 0)
-        if (const auto latest = store.runs().latestRun(plan.migration.name))
-            best = latest->id;
-    return best;
+    return f.open(QIODevice::ReadOnly) ? RunRepository::sha256Hex(f.readAll()) : QString();
 }
 
 template<typename T, typename Fn>
@@ -106,13 +88,13 @@ void ReportExportDialog::gather()
             try {
                 ControlStore store = ControlStore::open(plan);
                 const QString sha = planSha(path);
-                const qint64 run = pickRun(store, plan, sha);
-                if (run == 0) {
+                const auto run = ReportData::runFor(store, plan, sha);
+                if (!run) {
                     g.error = QObject::tr("The control store holds no run of this plan yet: there is nothing to "
                                           "report. Run the backfill and a validation first.");
                     return g;
                 }
-                g.data = ReportData::gather(plan, sha, store, run);
+                g.data = ReportData::gather(plan, sha, store, *run);
             } catch (const std::exception &e) {
                 g.error = QString::fromUtf8(e.what());
             }
