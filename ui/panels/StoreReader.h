@@ -24,8 +24,10 @@
 // - `done` runs on the receiver's thread, through its event loop; never
 //   after the StoreReader is destroyed. Destroy the StoreReader before the
 //   receiver (panels hold it in a unique_ptr and reset it first).
-// - Destruction skips requests that have not started, waits for the one
-//   running, and closes the connections on the reader's thread.
+// - Destruction never waits: requests that have not started are skipped,
+//   the one running finishes on its own (its answer is dropped), then the
+//   connections close on the reader's thread and the thread ends. Threads
+//   still running when the application quits are waited for then.
 // Stale answers are the caller's business: keep a generation counter, as
 // above (a new filter or a new source bumps it).
 
@@ -90,20 +92,20 @@ public:
     void request(QObject *receiver, std::function<R(Context &)> work,
                  std::function<void(const R &, const QString &)> done)
     {
-        auto run = [this, receiver = QPointer<QObject>(receiver), work = std::move(work),
+        auto run = [shared = m_shared, receiver = QPointer<QObject>(receiver), work = std::move(work),
                     done = std::move(done)]() {
-            if (m_stopping.load())
+            if (shared->stopping.load())
                 return;
             R value{};
             QString error;
             try {
-                value = work(*context());
+                value = work(shared->context());
             } catch (const std::exception &e) {
                 error = QString::fromUtf8(e.what());
             } catch (...) {
                 error = QStringLiteral("unexpected error");
             }
-            if (m_stopping.load() || !receiver)
+            if (shared->stopping.load() || !receiver)
                 return;
             QMetaObject::invokeMethod(
                 receiver.data(), [done, value = std::move(value), error] { done(value, error); },
@@ -113,16 +115,24 @@ public:
     }
 
 private:
+    // What the queued work shares with the reader: it may outlive the
+    // StoreReader (see the destructor).
+    struct Shared
+    {
+        core::Plan plan;
+        core::ControlStoreLocation location;
+        qint64 runId = 0;
+        std::atomic_bool stopping{false};
+        std::unique_ptr<Context> ctx; // created and destroyed on the reader's thread
+        Context &context();
+    };
     void post(std::function<void()> fn);
-    Context *context();
 
     core::Plan m_plan;
-    core::ControlStoreLocation m_location;
     qint64 m_runId;
+    std::shared_ptr<Shared> m_shared;
     QThread *m_thread = nullptr;
     QObject *m_worker = nullptr; // lives on m_thread
-    std::unique_ptr<Context> m_context; // created and destroyed on m_thread
-    std::atomic_bool m_stopping{false};
 };
 
 } // namespace switchyard::ui
