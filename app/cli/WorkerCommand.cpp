@@ -189,7 +189,8 @@ int runWorkerCommand(const QStringList &args, QTextStream &out, QTextStream &err
             sinceLines.restart();
             std::lock_guard lock(m);
             for (const auto &[id, p] : latest)
-                out << progressLine(p) << "\n";
+                if (!isTerminal(p.state))
+                    out << progressLine(p) << "\n";
         }
         const QString e = runner.lastError();
         if (!e.isEmpty() && (e != lastError || !sinceError.isValid() || sinceError.elapsed() > 5000)) {

@@ -222,6 +222,10 @@ void JobRunner::loop()
             std::lock_guard lock(m_mutex);
             m_lastError.clear();
         } catch (const std::exception &e) {
+            // Reopen the store at the next tick (a server restart, a lost
+            // connection); jobs keep running meanwhile and their leases are
+            // renewed as soon as the store answers again.
+            store.reset();
             std::lock_guard lock(m_mutex);
             m_lastError = QStringLiteral("worker %1: %2").arg(m_options.workerId, QString::fromUtf8(e.what()));
             m_idle = false;
@@ -314,13 +318,12 @@ void JobRunner::reap(ControlStore &store)
         if (o.state == JobState::Failed)
             p.lastError = o.error;
         p.at = QDateTime::currentDateTimeUtc();
-        Finished f{id, job->record().kind, job->record().tableName, written, o.error, o.rowsDone};
-        {
-            std::lock_guard lock(m_mutex);
-            m_jobs.erase(id);
-            m_finished.append(f);
-        }
+        // The last sample first, so whoever reads finished() sees no later one.
         report(p);
+        Finished f{id, job->record().kind, job->record().tableName, written, o.error, o.rowsDone};
+        std::lock_guard lock(m_mutex);
+        m_jobs.erase(id);
+        m_finished.append(f);
     }
 }
 

@@ -13,6 +13,8 @@
 #include "engine/ChangeCapture.h"
 #include "engine/JobQueue.h"
 #include "engine/JobRunner.h"
+#include "flags/FlagPublisher.h"
+#include "flags/FlagReader.h"
 #include "flags/FlagTables.h"
 #include "store/ControlStore.h"
 #include "validate/ValidationCheckpoint.h"
@@ -233,6 +235,16 @@ private Q_SLOTS:
         QVERIFY(!twice.applied);
         QVERIFY2(twice.refusal.contains(QStringLiteral("already queued")), qPrintable(twice.refusal));
         QVERIFY(!q.enqueue(JobSpec::Kind::Backfill, QStringLiteral("nope")).applied);
+        // Paused while queued, then resumed with no worker holding it: back
+        // to the queue, for whichever worker comes first.
+        QCOMPARE(q.pause(again.job.id).job.state, JobState::Paused);
+        const auto back = q.resume(again.job.id);
+        QVERIFY2(back.applied, qPrintable(back.refusal));
+        QCOMPARE(back.job.state, JobState::Queued);
+        QVERIFY(!q.resume(again.job.id).applied); // not paused any more
+        QVERIFY(!q.throttle(again.job.id, -5).applied);
+        QVERIFY(q.throttle(again.job.id, 250).applied);
+        QCOMPARE(JobQueue::maxRowsPerSecond(*cs.jobs().job(again.job.id)).value_or(0), 250.0);
     }
 
     void progressSamplesAreThrottled()
@@ -550,6 +562,12 @@ private Q_SLOTS:
                  qPrintable(record(plan, early).lastError));
 
         ChangeCapture(plan, f.target()).install({QStringLiteral("items")});
+        // PostgreSQL is now the only side the application writes: what the
+        // capture records.
+        FlagSet flags = FlagReader(f.target()).read().flags;
+        QVERIFY(flags.setFromText(QStringLiteral("write_target"), QStringLiteral("on")).isEmpty());
+        QVERIFY(flags.setFromText(QStringLiteral("write_source"), QStringLiteral("off")).isEmpty());
+        FlagPublisher(f.target()).publish(flags, QStringLiteral("tester"), QStringLiteral("test"));
         const qint64 id = runner->startJob(JobSpec::Kind::ReverseSync, QStringLiteral("items"));
         f.target().exec(QStringLiteral("UPDATE items SET v = 'written on the target' WHERE id = 42"));
         QTRY_COMPARE_WITH_TIMEOUT(f.source().query(QStringLiteral("SELECT v FROM items WHERE id = 42")).scalar(),
