@@ -169,7 +169,8 @@ RepairQueueDrain::Result RepairQueueDrain::run(const ProgressFn &onProgress)
             qint64 after = 0;
             progress.pending = pending(target);
             report(true);
-            while (!m_cancel.load()) {
+            // (Also when no client has created the queue table yet.)
+            while (progress.pending > 0 && !m_cancel.load()) {
                 const QList<QueueEntry> batch = pendingAfter(target, after, m_options.batchSize);
                 if (batch.isEmpty())
                     break;

@@ -118,6 +118,18 @@ private Q_SLOTS:
             QVERIFY(ValidationKey::fromJson(canonical).has_value());
     }
 
+    void noQueueYetIsNothingToDo()
+    {
+        SWITCHYARD_NEED_SANDBOX(sb);
+        ClientFixture f(sb, QStringLiteral("tst_rq_none"));
+        f.target().exec(QStringLiteral("DROP TABLE IF EXISTS switchyard.repair_queue"));
+        QCOMPARE(RepairQueueDrain::pending(f.target()), qint64(0));
+        const RepairQueueDrain::Result r = drain(f.plan());
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.repaired, qint64(0));
+        QCOMPARE(r.pending, qint64(0));
+    }
+
     void failedSecondaryWritesRepairedThenValidationIsClean()
     {
         SWITCHYARD_NEED_SANDBOX(sb);
