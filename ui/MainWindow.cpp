@@ -6,6 +6,7 @@
 #include "EngineController.h"
 #include "JobsPanel.h"
 #include "TransitionFlow.h"
+#include "report/ReportExportDialog.h"
 #include "panels/AuditPanel.h"
 #include "panels/ChartsPanel.h"
 #include "panels/MismatchPanel.h"
@@ -228,6 +229,16 @@ void MainWindow::showConnectionSettings()
     dialog->open();
 }
 
+void MainWindow::showReportExport()
+{
+    if (!m_plan)
+        return;
+    // Gathers the evidence and renders on its own worker threads.
+    auto *dialog = new ReportExportDialog(*m_plan, m_planPath, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
 void MainWindow::showDocumentation()
 {
     // The docs next to the binary in a build tree, then the installed copy.
@@ -288,6 +299,14 @@ void MainWindow::createActions()
     m_connectionsAction->setEnabled(false);
     connect(m_connectionsAction, &QAction::triggered, this, &MainWindow::showConnectionSettings);
 
+    m_reportAction = new QAction(QIcon::fromTheme(QStringLiteral("document-export")),
+                                 QStringLiteral("&Export Validation Report\u2026"), this);
+    m_reportAction->setObjectName(QStringLiteral("reportAction"));
+    m_reportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_reportAction->setStatusTip(QStringLiteral("Sign off and export the validation report (PDF, signature, JSON)"));
+    m_reportAction->setEnabled(false);
+    connect(m_reportAction, &QAction::triggered, this, &MainWindow::showReportExport);
+
     m_checkServersAction = new QAction(QStringLiteral("Check &Servers Now"), this);
     m_checkServersAction->setObjectName(QStringLiteral("checkServersAction"));
     m_checkServersAction->setEnabled(false);
@@ -301,6 +320,8 @@ void MainWindow::createMenus()
     m_recentMenu = file->addMenu(QStringLiteral("Open &Recent"));
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     file->addAction(m_reloadAction);
+    file->addSeparator();
+    file->addAction(m_reportAction);
     file->addSeparator();
     file->addAction(m_quitAction);
 
@@ -434,6 +455,7 @@ void MainWindow::showPlan(const core::Plan &loaded, const QString &path)
     m_connections->setPlan(plan);
     m_jobs->setPlan(plan);
     m_connectionsAction->setEnabled(true);
+    m_reportAction->setEnabled(true);
     m_checkServersAction->setEnabled(true);
     m_engine->open(plan);
     m_central->setCurrentIndex(TimelinePage);

@@ -91,6 +91,7 @@ public slots:
     void showAbout();
     void showDocumentation();
     void showConnectionSettings();
+    void showReportExport();
 
 signals:
     void planShown(const QString &path);
@@ -150,6 +151,7 @@ private:
     QAction *m_rollbackAction = nullptr;
     QAction *m_connectionsAction = nullptr;
     QAction *m_checkServersAction = nullptr;
+    QAction *m_reportAction = nullptr;
     QMenu *m_recentMenu = nullptr;
 };
 

@@ -173,6 +173,9 @@ void TestMainWindow::startsEmptyWithAWayToOpenAPlan()
     QCOMPARE(window->timelineView()->phaseCount(), 0);
     auto *reload = window->findChild<QAction *>(QStringLiteral("reloadAction"));
     QVERIFY(reload && !reload->isEnabled());
+    // No plan, no report to export.
+    auto *report = window->findChild<QAction *>(QStringLiteral("reportAction"));
+    QVERIFY(report && !report->isEnabled());
     // The icon is compiled in (the empty state and the window use it).
     QVERIFY(!QIcon(QStringLiteral(":/icons/switchyard.svg")).pixmap(64, 64).isNull());
     test::saveScreenshot(window.get(), QStringLiteral("mainwindow-empty"));
@@ -329,6 +332,9 @@ void TestMainWindow::failedReloadKeepsPlanOnScreen()
     auto *reload = window->findChild<QAction *>(QStringLiteral("reloadAction"));
     QVERIFY(reload && reload->isEnabled());
     QCOMPARE(reload->shortcut(), QKeySequence(Qt::Key_F5));
+    // With a plan open, File > Export Validation Report is offered.
+    auto *report = window->findChild<QAction *>(QStringLiteral("reportAction"));
+    QVERIFY(report && report->isEnabled());
     reload->trigger();
     QVERIFY(failed.wait(kLoadTimeoutMs));
     QTRY_VERIFY_WITH_TIMEOUT(*done, kLoadTimeoutMs);
