@@ -285,12 +285,7 @@ void JobRunner::reap(ControlStore &store)
             if (o.stop == JobExecution::Stop::Release) {
                 // Back to the queue; a paused job stays paused (and resumes
                 // wherever a worker picks it up after `jobs resume`).
-                // ReverseSyncJob records "cancelled" itself when stopped, so
-                // for it that state (written after our last tick saw the job
-                // alive) is ours to take back too.
-                QList<JobState> from{JobState::Running};
-                if (job->record().kind == JobSpec::Kind::ReverseSync)
-                    from << JobState::Cancelled;
+                const QList<JobState> from{JobState::Running};
                 const JobState back = job->isPaused() ? JobState::Paused : JobState::Queued;
                 if (store.jobs().setJobState(id, {back, {}, false, {}, {}, from})) {
                     AuditEntry e;

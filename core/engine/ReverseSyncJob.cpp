@@ -123,6 +123,11 @@ ReverseSyncJob::Result ReverseSyncJob::run(const ProgressFn &onProgress)
     s.progress.tables = m_tables;
     s.schema = m_plan.target.schema.isEmpty() ? QStringLiteral("public") : m_plan.target.schema;
     const QString subject = m_tables.join(QLatin1Char(','));
+    // A record handed over by a JobRunner (Options::jobId) is the runner's:
+    // it claims it, heartbeats its lease and writes its final state, as for
+    // the backfill and validation jobs. Writing "cancelled" here too would
+    // cancel a copy that another worker took over after a lease expiry.
+    const bool ownsRecord = m_options.jobId == 0;
 
     auto report = [&](ReverseSyncState state, bool force) {
         s.progress.state = state;
@@ -155,7 +160,7 @@ ReverseSyncJob::Result ReverseSyncJob::run(const ProgressFn &onProgress)
         s.progress.lastError = message;
         result.error = message;
         report(ReverseSyncState::Failed, true);
-        if (s.store && s.jobId > 0) {
+        if (s.store && s.jobId > 0 && ownsRecord) {
             try {
                 s.store->jobs().setJobState(s.jobId, {JobState::Failed, message, retryable, {}, {}, {}});
                 audit(QStringLiteral("reverse_sync.failed"), message);
@@ -188,7 +193,8 @@ ReverseSyncJob::Result ReverseSyncJob::run(const ProgressFn &onProgress)
             {{m_runId, QStringLiteral("reverse_sync.lag_changes"), now, double(s.progress.lag.pendingChanges), 0},
              {m_runId, QStringLiteral("reverse_sync.lag_seconds"), now, s.progress.lag.oldestPendingSeconds, 0},
              {m_runId, QStringLiteral("reverse_sync.rows_per_second"), now, s.meter.rate(), 0}});
-        s.store->jobs().heartbeat(s.jobId, m_options.workerId, QSysInfo::machineHostName());
+        if (ownsRecord)
+            s.store->jobs().heartbeat(s.jobId, m_options.workerId, QSysInfo::machineHostName());
         s.sinceSample.restart();
     };
     auto connect = [&] {
@@ -255,8 +261,9 @@ ReverseSyncJob::Result ReverseSyncJob::run(const ProgressFn &onProgress)
                 s.appliers.insert(applier->targetTable(), applier);
                 s.targetTables << applier->targetTable();
             }
-            s.store->jobs().setJobState(s.jobId, {JobState::Running, {}, false, m_options.workerId,
-                                                  QSysInfo::machineHostName(), {}});
+            if (ownsRecord)
+                s.store->jobs().setJobState(s.jobId, {JobState::Running, {}, false, m_options.workerId,
+                                                      QSysInfo::machineHostName(), {}});
             measureLag();
             audit(QStringLiteral("reverse_sync.start"),
                   QStringLiteral("applying target changes to the source; %1 pending")
@@ -284,7 +291,7 @@ ReverseSyncJob::Result ReverseSyncJob::run(const ProgressFn &onProgress)
     }
     if (m_control.isCancelled() && s.targetTables.size() != m_tables.size()) {
         // Cancelled while the set-up was still retrying.
-        if (s.store && s.jobId > 0) {
+        if (s.store && s.jobId > 0 && ownsRecord) {
             try {
                 s.store->jobs().setJobState(s.jobId, {JobState::Cancelled, {}, false, {}, {}, {}});
             } catch (const std::exception &) {
@@ -462,7 +469,8 @@ ReverseSyncJob::Result ReverseSyncJob::run(const ProgressFn &onProgress)
         // A server down at the end does not turn a stop into a failure.
     }
     try {
-        s.store->jobs().setJobState(s.jobId, {caughtUp ? JobState::Completed : JobState::Cancelled, {}, false, {}, {}, {}});
+        if (ownsRecord)
+            s.store->jobs().setJobState(s.jobId, {caughtUp ? JobState::Completed : JobState::Cancelled, {}, false, {}, {}, {}});
         audit(QStringLiteral("reverse_sync.stop"),
               QStringLiteral("%1 change(s) applied in all; %2 pending")
                   .arg(s.progress.changesApplied)

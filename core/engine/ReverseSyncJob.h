@@ -84,7 +84,8 @@ public:
         std::chrono::milliseconds initialBackoff{250};
         std::chrono::milliseconds maxBackoff{10000};
         bool untilCaughtUp = false; // return Completed when nothing is pending
-        qint64 jobId = 0;           // the job record to use; 0: find (resume) or create one
+        qint64 jobId = 0;           // the job record to use (its state, lease and heartbeat are then
+                                    // the caller's, e.g. JobRunner); 0: find (resume) or create one
         QString workerId;
         QString operatorName = QStringLiteral("engine");
     };
