@@ -144,6 +144,10 @@ SchemaApplyResult applySchema(const SchemaConversion &conversion, PgConnection &
         }
 
         QStringList statements;
+        // Post-data statements an earlier run (or the backfill's own finish,
+        // BackfillFinisher) may already have applied: each runs in its own
+        // savepoint and "already exists" leaves it as it is.
+        QStringList idempotent;
         if (options.postData) {
             QStringList missing;
             for (const TableMapping &t : conversion.tables) {
@@ -156,7 +160,7 @@ SchemaApplyResult applySchema(const SchemaConversion &conversion, PgConnection &
                 return;
             }
             if (conversion.ddl.postDataDeferred)
-                statements << conversion.ddl.postData;
+                idempotent << conversion.ddl.postData;
             for (const TableMapping &t : conversion.tables) {
                 for (const ColumnMapping &c : t.columns) {
                     if (!c.identity)
@@ -204,10 +208,23 @@ SchemaApplyResult applySchema(const SchemaConversion &conversion, PgConnection &
                 statements << conversion.ddl.preData;
             }
         }
+        QStringList applied;
+        for (const QString &s : std::as_const(idempotent)) {
+            try {
+                pqxx::subtransaction savepoint{tx, "post_data"};
+                savepoint.exec(s.toStdString());
+                savepoint.commit();
+                applied << s;
+            } catch (const pqxx::sql_error &e) {
+                // 42P07 duplicate relation (index), 42710 duplicate object (constraint).
+                if (e.sqlstate() != "42P07" && e.sqlstate() != "42710")
+                    throw;
+            }
+        }
         for (const QString &s : statements)
             tx.exec(s.toStdString());
         tx.commit();
-        result.statements = statements;
+        result.statements = applied + statements;
         result.applied = true;
     });
     return result;

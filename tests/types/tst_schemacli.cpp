@@ -241,6 +241,16 @@ private slots:
         QCOMPARE(pgScalar(QStringLiteral("SELECT nextval(pg_get_serial_sequence('tst_schemacli.customers', 'id'))")),
                  QStringLiteral("5000"));
 
+        // Again (e.g. after the backfill's own finish created the indexes):
+        // what is there stays, nothing fails, nothing is duplicated.
+        r = cli({QStringLiteral("schema"), QStringLiteral("apply"), plan, QStringLiteral("--post-data")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+        QCOMPARE(pgScalar(QStringLiteral("SELECT count(*) FROM pg_indexes WHERE schemaname = 'tst_schemacli' "
+                                         "AND indexname = 'invoices_ix_customer'")),
+                 QStringLiteral("1"));
+        QCOMPARE(pgScalar(QStringLiteral("SELECT count(*) FROM pg_constraint WHERE conname = 'fk_customer'")),
+                 QStringLiteral("1"));
+
         // --include-existing drops and re-creates (the data is gone).
         r = cli({QStringLiteral("schema"), QStringLiteral("apply"), plan, QStringLiteral("--include-existing")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
