@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <chrono>
 #include <thread>
 #include <unistd.h>
@@ -26,7 +27,8 @@ QString workloadCommandHelp()
     return QStringLiteral(
         "Usage: switchyard-cli workload PLAN --rate N [--mix I:U:D:R] [--duration S]\n"
         "                                    [--fail-secondary P] [--corrupt-secondary P]\n"
-        "                                    [--table users] [--report-every S]\n"
+        "                                    [--max-corrupt N] [--table users]\n"
+        "                                    [--report-every S]\n"
         "\n"
         "Simulates an application on the demo users table through Switchyard::Client,\n"
         "the library an application links: writes go to the primary, then to the\n"
@@ -44,6 +46,8 @@ QString workloadCommandHelp()
         "  --corrupt-secondary P  after a fraction P of successful secondary writes,\n"
         "                         change the target row behind the client's back, to\n"
         "                         exercise shadow reads and validation\n"
+        "  --max-corrupt N        stop corrupting after N rows (default: no limit), so a\n"
+        "                         demo shows a few mismatches and can then pass its gates\n"
         "  --report-every S       seconds between progress lines (default 5)\n"
         "\n"
         "Exit status: 0 done (also after Ctrl-C), 1 operations failed, 2 usage,\n"
@@ -163,12 +167,13 @@ int runWorkloadCommand(const QStringList &args, QTextStream &out, QTextStream &e
     Options opts(args,
                  {QStringLiteral("rate"), QStringLiteral("mix"), QStringLiteral("duration"),
                   QStringLiteral("fail-secondary"), QStringLiteral("corrupt-secondary"),
-                  QStringLiteral("table"), QStringLiteral("report-every")},
+                  QStringLiteral("max-corrupt"), QStringLiteral("table"), QStringLiteral("report-every")},
                  {});
     const auto rate = opts.number(QStringLiteral("rate"));
     const auto duration = opts.number(QStringLiteral("duration"));
     const auto failP = opts.number(QStringLiteral("fail-secondary"));
     const auto corruptP = opts.number(QStringLiteral("corrupt-secondary"));
+    const auto maxCorrupt = opts.number(QStringLiteral("max-corrupt"));
     const auto reportEvery = opts.number(QStringLiteral("report-every"));
     auto usage = [&](const QString &m) {
         err << "switchyard-cli workload: " << m << "\n" << workloadCommandHelp();
@@ -182,6 +187,8 @@ int runWorkloadCommand(const QStringList &args, QTextStream &out, QTextStream &e
         return usage(QStringLiteral("--rate N (operations per second, > 0) is required"));
     if ((failP && *failP > 1) || (corruptP && *corruptP > 1))
         return usage(QStringLiteral("--fail-secondary and --corrupt-secondary take a fraction from 0 to 1"));
+    if (maxCorrupt && (*maxCorrupt < 0 || *maxCorrupt != std::floor(*maxCorrupt)))
+        return usage(QStringLiteral("--max-corrupt takes a whole number of rows (0 or more)"));
     const auto mix = parseMix(opts.has(QStringLiteral("mix")) ? opts.value(QStringLiteral("mix"))
                                                               : QStringLiteral("10:30:5:55"));
     if (!mix)
@@ -345,6 +352,7 @@ int runWorkloadCommand(const QStringList &args, QTextStream &out, QTextStream &e
             totals.all[op].add(micros);
             totals.window.add(micros);
             if (w && op != Delete && w->secondary == SecondaryOutcome::Written && corruptP &&
+                (!maxCorrupt || corrupted < qint64(*maxCorrupt)) &&
                 QRandomGenerator::global()->generateDouble() < *corruptP) {
                 // Drift behind the client's back, as a buggy job or a manual fix would.
                 target.exec(QStringLiteral("UPDATE %1 SET name = name || ' (corrupt)' WHERE %2 = %3")

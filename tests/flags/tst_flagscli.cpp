@@ -123,6 +123,30 @@ private Q_SLOTS:
         QCOMPARE(f.targetCount(QStringLiteral("users")), 0);
     }
 
+    void workloadCorruptsAtMostMaxCorruptRows()
+    {
+        SWITCHYARD_NEED_SANDBOX(sb);
+        ClientFixture f(sb, QStringLiteral("tst_flags_corrupt"));
+        f.publish({QStringLiteral("write_target=on")});
+        const QString plan = f.writePlanFile(f.plan());
+        // Every successful secondary write is a candidate; only 2 may be hit.
+        const CliRun r = cli({QStringLiteral("workload"), plan, QStringLiteral("--rate"), QStringLiteral("100"),
+                              QStringLiteral("--duration"), QStringLiteral("2"), QStringLiteral("--mix"),
+                              QStringLiteral("1:0:0:0"), QStringLiteral("--corrupt-secondary"), QStringLiteral("1"),
+                              QStringLiteral("--max-corrupt"), QStringLiteral("2"), QStringLiteral("--report-every"),
+                              QStringLiteral("1")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.output));
+        QVERIFY2(r.output.contains(QStringLiteral("corrupted 2 target rows")), qPrintable(r.output));
+        // Inserts only, so no later write heals a corrupted row: exactly 2.
+        const qint64 marked = count(
+            f.target(), QStringLiteral("SELECT count(*) FROM users WHERE name LIKE '%(corrupt)'"));
+        QCOMPARE(marked, 2);
+        // A bad limit is a usage error.
+        const CliRun bad = cli({QStringLiteral("workload"), plan, QStringLiteral("--rate"), QStringLiteral("1"),
+                                QStringLiteral("--max-corrupt"), QStringLiteral("-1")});
+        QCOMPARE(bad.exitCode, 2);
+    }
+
     void workloadStopsOnCtrlC()
     {
         SWITCHYARD_NEED_SANDBOX(sb);
