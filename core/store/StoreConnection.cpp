@@ -172,8 +172,22 @@ void StoreConnection::openSqlite()
     try {
         execDirect(QStringLiteral("PRAGMA busy_timeout = %1").arg(kSqliteBusyTimeoutMs));
         // Switching to WAL needs a moment alone with the file when another
-        // process is converting it too; the busy timeout covers that.
-        const QString mode = scalar(QStringLiteral("PRAGMA journal_mode = WAL")).toString();
+        // process is converting it too; the busy timeout covers that. But
+        // SQLite answers SQLITE_BUSY at once, without calling the busy
+        // handler, while another connection runs WAL recovery or the last
+        // one closing checkpoints and removes the WAL (seen with a worker
+        // and the CLI opening one store together), so retry here as well.
+        QString mode;
+        for (int waitedMs = 0;; waitedMs += 50) {
+            try {
+                mode = scalar(QStringLiteral("PRAGMA journal_mode = WAL")).toString();
+                break;
+            } catch (const StoreException &e) {
+                if (!e.error().isRetryable() || waitedMs >= kSqliteBusyTimeoutMs)
+                    throw;
+                QThread::msleep(50);
+            }
+        }
         if (mode.compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
             fail(StoreError::Kind::Configuration,
                  QStringLiteral("SQLite refused write-ahead logging for this file (journal mode stays "

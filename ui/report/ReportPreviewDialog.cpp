@@ -42,7 +42,15 @@ ReportPreviewDialog::ReportPreviewDialog(const QByteArray &pdf, const QString &h
     resize(760, 900);
 }
 
-ReportPreviewDialog::~ReportPreviewDialog() = default;
+ReportPreviewDialog::~ReportPreviewDialog()
+{
+    // QPdfDocument reads a device on its own loader thread. Children die in
+    // creation order, so the buffer would go first while that thread may
+    // still read it (a crash seen in CI): close the document first.
+    m_view->setDocument(nullptr);
+    delete m_document;
+    m_document = nullptr;
+}
 
 int ReportPreviewDialog::pageCount() const
 {
