@@ -89,53 +89,39 @@ EngineController::~EngineController()
 }
 
 template <typename Fn>
-void EngineController::onEngine(const QString &what, Fn &&fn)
+void EngineController::runOn(QThreadPool &pool, const QString &what, Fn &&fn)
 {
     if (!m_workers)
         return;
     const quint64 generation = m_generation;
     const std::shared_ptr<Workers> workers = m_workers;
-    m_enginePool.start([this, what, generation, workers, fn = std::forward<Fn>(fn)]() mutable {
+    pool.start([this, what, generation, workers, fn = std::forward<Fn>(fn)]() mutable {
+        QString error;
         try {
             fn(*workers, generation);
+            return;
         } catch (const std::exception &e) {
-            const QString error = errorText(e);
-            QMetaObject::invokeMethod(this, [this, generation, what, error] {
-                if (generation == m_generation)
-                    emit engineError(what, error);
-            }, Qt::QueuedConnection);
+            error = errorText(e);
         } catch (...) {
-            QMetaObject::invokeMethod(this, [this, generation, what] {
-                if (generation == m_generation)
-                    emit engineError(what, QStringLiteral("unknown error"));
-            }, Qt::QueuedConnection);
+            error = QStringLiteral("unknown error");
         }
+        QMetaObject::invokeMethod(this, [this, generation, what, error] {
+            if (generation == m_generation)
+                emit engineError(what, error);
+        }, Qt::QueuedConnection);
     });
+}
+
+template <typename Fn>
+void EngineController::onEngine(const QString &what, Fn &&fn)
+{
+    runOn(m_enginePool, what, std::forward<Fn>(fn));
 }
 
 template <typename Fn>
 void EngineController::onIo(const QString &what, Fn &&fn)
 {
-    if (!m_workers)
-        return;
-    const quint64 generation = m_generation;
-    const std::shared_ptr<Workers> workers = m_workers;
-    m_ioPool.start([this, what, generation, workers, fn = std::forward<Fn>(fn)]() mutable {
-        try {
-            fn(*workers, generation);
-        } catch (const std::exception &e) {
-            const QString error = errorText(e);
-            QMetaObject::invokeMethod(this, [this, generation, what, error] {
-                if (generation == m_generation)
-                    emit engineError(what, error);
-            }, Qt::QueuedConnection);
-        } catch (...) {
-            QMetaObject::invokeMethod(this, [this, generation, what] {
-                if (generation == m_generation)
-                    emit engineError(what, QStringLiteral("unknown error"));
-            }, Qt::QueuedConnection);
-        }
-    });
+    runOn(m_ioPool, what, std::forward<Fn>(fn));
 }
 
 void EngineController::open(const core::Plan &plan)

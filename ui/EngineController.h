@@ -119,6 +119,9 @@ private:
     struct Workers;
     /// On the engine thread: the engine for the plan, then the runner; throws.
     void openRun(Workers &workers, quint64 generation);
+    /// Runs fn(workers, generation) on `pool`; an exception becomes
+    /// engineError(what, …) unless the plan changed meanwhile.
+    template <typename Fn> void runOn(QThreadPool &pool, const QString &what, Fn &&fn);
     template <typename Fn> void onEngine(const QString &what, Fn &&fn);
     template <typename Fn> void onIo(const QString &what, Fn &&fn);
     void runnerCall(const QString &what, std::function<bool(core::JobRunner &, QString *)> call);

@@ -37,18 +37,7 @@ GateConfirmationDialog::GateConfirmationDialog(const core::TransitionRequest &re
     setModal(true);
 
     auto *layout = new QVBoxLayout(this);
-    auto *title = new QLabel(request.title, this);
-    title->setObjectName(QStringLiteral("title"));
-    title->setFont(theme::scaledFont(font(), 1.3, true));
-    title->setWordWrap(true);
-    layout->addWidget(title);
-    if (!request.allowed) {
-        auto *refusal = new QLabel(QStringLiteral("This move is not possible now: %1").arg(request.refusal), this);
-        refusal->setObjectName(QStringLiteral("refusal"));
-        refusal->setWordWrap(true);
-        refusal->setStyleSheet(QStringLiteral("color: #d03b2f; font-weight: bold;"));
-        layout->addWidget(refusal);
-    }
+    addTransitionHeading(layout, request, QStringLiteral("This move is not possible now"), this);
 
     layout->addWidget(theme::caption(QStringLiteral("Gates"), this));
     layout->addWidget(buildGates());

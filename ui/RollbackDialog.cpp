@@ -22,18 +22,7 @@ RollbackDialog::RollbackDialog(const core::TransitionRequest &request, const QSt
     setModal(true);
 
     auto *layout = new QVBoxLayout(this);
-    auto *title = new QLabel(request.title, this);
-    title->setObjectName(QStringLiteral("title"));
-    title->setFont(theme::scaledFont(font(), 1.3, true));
-    title->setWordWrap(true);
-    layout->addWidget(title);
-    if (!request.allowed) {
-        auto *refusal = new QLabel(QStringLiteral("This rollback is not possible now: %1").arg(request.refusal), this);
-        refusal->setObjectName(QStringLiteral("refusal"));
-        refusal->setWordWrap(true);
-        refusal->setStyleSheet(QStringLiteral("color: #d03b2f; font-weight: bold;"));
-        layout->addWidget(refusal);
-    }
+    addTransitionHeading(layout, request, QStringLiteral("This rollback is not possible now"), this);
 
     auto *effects = new QGroupBox(QStringLiteral("What will be reverted"), this);
     auto *effectsLayout = new QVBoxLayout(effects);

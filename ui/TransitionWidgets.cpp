@@ -63,6 +63,23 @@ QString formatAge(const QDateTime &at, const QDateTime &now)
     return formatDuration(seconds) + QStringLiteral(" ago");
 }
 
+void addTransitionHeading(QVBoxLayout *layout, const core::TransitionRequest &request,
+                          const QString &refusalLead, QWidget *parent)
+{
+    auto *title = new QLabel(request.title, parent);
+    title->setObjectName(QStringLiteral("title"));
+    title->setFont(theme::scaledFont(parent->font(), 1.3, true));
+    title->setWordWrap(true);
+    layout->addWidget(title);
+    if (request.allowed)
+        return;
+    auto *refusal = new QLabel(QStringLiteral("%1: %2").arg(refusalLead, request.refusal), parent);
+    refusal->setObjectName(QStringLiteral("refusal"));
+    refusal->setWordWrap(true);
+    refusal->setStyleSheet(QStringLiteral("color: #d03b2f; font-weight: bold;"));
+    layout->addWidget(refusal);
+}
+
 QLabel *transitionEffectsLabel(const core::TransitionRequest &request, QWidget *parent)
 {
     QStringList sections;

@@ -10,6 +10,7 @@
 
 class QLabel;
 class QLineEdit;
+class QVBoxLayout;
 class QPlainTextEdit;
 
 namespace switchyard::ui {
@@ -22,6 +23,11 @@ QString formatAge(const QDateTime &at, const QDateTime &now = QDateTime::current
 
 /// "2 h 05 min", "12 min", "40 s".
 QString formatDuration(qint64 seconds);
+
+/// The request's title (objectName "title") and, when the engine refuses the
+/// move, "<refusalLead>: <why>" in red (objectName "refusal"), added to `layout`.
+void addTransitionHeading(QVBoxLayout *layout, const core::TransitionRequest &request,
+                          const QString &refusalLead, QWidget *parent);
 
 /// The flag changes, jobs to start and stop, and the note of a request as a
 /// read-only rich-text label (objectName "effects").

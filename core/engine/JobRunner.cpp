@@ -99,7 +99,7 @@ qint64 JobRunner::startJob(JobSpec::Kind kind, const QString &table, std::option
     return o.job.id;
 }
 
-bool JobRunner::request(qint64 jobId, const std::function<bool(JobQueue &, QString &)> &ask,
+bool JobRunner::request(qint64 jobId, const std::function<JobQueue::Outcome(JobQueue &)> &ask,
                         const std::function<void(JobExecution &)> &apply, QString *refusal)
 {
     QString why;
@@ -108,7 +108,9 @@ bool JobRunner::request(qint64 jobId, const std::function<bool(JobQueue &, QStri
         ControlStore store = ControlStore::open(m_store);
         JobQueue queue(store, m_plan, m_runId, m_options.operatorName);
         queue.setLease(m_options.lease);
-        ok = ask(queue, why);
+        const JobQueue::Outcome o = ask(queue);
+        ok = o.applied;
+        why = o.refusal;
     } catch (const std::exception &e) {
         why = QString::fromUtf8(e.what());
     }
@@ -131,11 +133,7 @@ bool JobRunner::pause(qint64 jobId, QString *refusal)
 {
     return request(
         jobId,
-        [&](JobQueue &q, QString &why) {
-            const auto o = q.pause(jobId);
-            why = o.refusal;
-            return o.applied;
-        },
+        [jobId](JobQueue &q) { return q.pause(jobId); },
         [](JobExecution &j) { j.pause(); }, refusal);
 }
 
@@ -143,11 +141,7 @@ bool JobRunner::resume(qint64 jobId, QString *refusal)
 {
     return request(
         jobId,
-        [&](JobQueue &q, QString &why) {
-            const auto o = q.resume(jobId);
-            why = o.refusal;
-            return o.applied;
-        },
+        [jobId](JobQueue &q) { return q.resume(jobId); },
         [](JobExecution &j) { j.resume(); }, refusal);
 }
 
@@ -155,11 +149,7 @@ bool JobRunner::cancel(qint64 jobId, QString *refusal)
 {
     return request(
         jobId,
-        [&](JobQueue &q, QString &why) {
-            const auto o = q.cancel(jobId);
-            why = o.refusal;
-            return o.applied;
-        },
+        [jobId](JobQueue &q) { return q.cancel(jobId); },
         [](JobExecution &j) { j.stop(JobExecution::Stop::Cancel); }, refusal);
 }
 
@@ -167,11 +157,7 @@ bool JobRunner::setMaxRowsPerSecond(qint64 jobId, double rowsPerSecond, QString 
 {
     return request(
         jobId,
-        [&](JobQueue &q, QString &why) {
-            const auto o = q.throttle(jobId, rowsPerSecond);
-            why = o.refusal;
-            return o.applied;
-        },
+        [jobId, rowsPerSecond](JobQueue &q) { return q.throttle(jobId, rowsPerSecond); },
         [rowsPerSecond](JobExecution &j) { j.setMaxRowsPerSecond(rowsPerSecond); }, refusal);
 }
 

@@ -46,6 +46,7 @@
 
 #include "engine/JobExecution.h"
 #include "engine/JobProgress.h"
+#include "engine/JobQueue.h"
 #include "plan/Plan.h"
 #include "store/StoreTypes.h"
 
@@ -61,7 +62,6 @@
 namespace switchyard::core {
 
 class ControlStore;
-class JobQueue;
 
 class JobRunner
 {
@@ -136,7 +136,7 @@ public:
     static QString defaultWorkerId();
 
 private:
-    bool request(qint64 jobId, const std::function<bool(JobQueue &, QString &)> &ask,
+    bool request(qint64 jobId, const std::function<JobQueue::Outcome(JobQueue &)> &ask,
                  const std::function<void(JobExecution &)> &apply, QString *refusal);
     void loop();
     void tick(ControlStore &store, bool heartbeatDue);
