@@ -301,6 +301,39 @@ private Q_SLOTS:
         ControlStore store = ControlStore::open(ControlStoreLocation::fromPlan(f.plan()));
         QCOMPARE(store.jobs().job(r.jobId)->state, JobState::Cancelled);
     }
+
+    void aRecordHandedOverStaysTheCallers()
+    {
+        // A JobRunner claims the record, heartbeats its lease and writes its
+        // end state; the job must not (its "cancelled" could stop a copy
+        // another worker took over after a lease expiry).
+        SWITCHYARD_NEED_SANDBOX(sb);
+        ClientFixture f(sb, QStringLiteral("tst_reverse_owned"));
+        const QString users = QStringLiteral("users");
+        ChangeCapture(f.plan(), f.target()).install({users});
+        const ControlStoreLocation where = ControlStoreLocation::fromPlan(f.plan());
+        const qint64 run = runIdOf(f.plan());
+        ControlStore store = ControlStore::open(where);
+        const JobRecord record = store.jobs().createJob({run, JobSpec::Kind::ReverseSync, users, QStringLiteral("{}")});
+        QVERIFY(store.jobs().setJobState(record.id, {JobState::Running, {}, false, QStringLiteral("runner-1"),
+                                                     QStringLiteral("host"), {}}));
+        ReverseSyncJob::Options o;
+        o.jobId = record.id;
+        o.workerId = QStringLiteral("job-itself");
+        o.pollInterval = std::chrono::milliseconds(50);
+        ReverseSyncJob job(f.plan(), {users}, where, run, o);
+        ReverseSyncJob::Result r;
+        std::thread t([&] { r = job.run(); });
+        QTest::qWait(500);
+        job.cancel();
+        t.join();
+        QCOMPARE(r.state, ReverseSyncState::Cancelled);
+        QCOMPARE(r.jobId, record.id);
+        const JobRecord after = *store.jobs().job(record.id);
+        QCOMPARE(after.state, JobState::Running);
+        QCOMPARE(after.workerId, QStringLiteral("runner-1"));
+        QCOMPARE(after.attempts, record.attempts + 1); // only the caller's claim counted
+    }
 };
 
 QTEST_GUILESS_MAIN(TestReverseSync)
