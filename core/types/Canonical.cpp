@@ -16,8 +16,33 @@ Canonical::Value Canonical::fromTarget(const ColumnMapping &mapping,
     return ValueCodec(mapping, TypePolicies()).canonicalTarget(pgText);
 }
 
-QByteArray Canonical::tagged(const Value &value)
+bool Canonical::fixedAlphabet(CanonicalKind kind)
 {
+    switch (kind) {
+    case CanonicalKind::Integer:
+    case CanonicalKind::Decimal:
+    case CanonicalKind::Float:
+    case CanonicalKind::Boolean:
+    case CanonicalKind::Bytes:
+    case CanonicalKind::Date:
+    case CanonicalKind::Timestamp:
+    case CanonicalKind::TimestampUtc:
+    case CanonicalKind::Time:
+    case CanonicalKind::Bits:
+        return true;
+    case CanonicalKind::Text:
+    case CanonicalKind::PaddedText:
+    case CanonicalKind::Json:
+    case CanonicalKind::Set:
+        break;
+    }
+    return false;
+}
+
+QByteArray Canonical::tagged(const Value &value, CanonicalKind kind)
+{
+    if (fixedAlphabet(kind))
+        return (value ? *value : QByteArray("N")) + ';';
     if (!value)
         return QByteArray("N");
     return QByteArray::number(value->size()) + ':' + *value;

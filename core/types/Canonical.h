@@ -51,9 +51,17 @@ public:
     /// From PostgreSQL's text output of the column's value (nullopt = NULL).
     static Value fromTarget(const ColumnMapping &mapping, const std::optional<QByteArray> &pgText);
 
-    /// An unambiguous, concatenable form: "N" for NULL, else "<bytes>:<text>"
-    /// (byte length in decimal). CanonicalSql::*TaggedExpr produce the same.
-    static QByteArray tagged(const Value &value);
+    /// Kinds whose canonical text is drawn from a fixed alphabet of digits,
+    /// signs, '.', ':', '-', ' ', '!' and hex letters — never ';' and never
+    /// the text "N" — so a terminator makes them concatenable without a
+    /// length prefix (which would cost a second evaluation per value in SQL).
+    static bool fixedAlphabet(CanonicalKind kind);
+
+    /// An unambiguous, concatenable form of a `kind` value. Fixed-alphabet
+    /// kinds: "<text>;", and "N;" for NULL. Others: "<bytes>:<text>" (byte
+    /// length in decimal), and "N" for NULL. CanonicalSql::*TaggedExpr
+    /// produce the same bytes.
+    static QByteArray tagged(const Value &value, CanonicalKind kind);
 };
 
 } // namespace switchyard::core

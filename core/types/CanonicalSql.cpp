@@ -1,6 +1,7 @@
 #include "types/CanonicalSql.h"
 
 #include "source/MySqlConnection.h"
+#include "types/Canonical.h"
 #include "target/PgConnection.h"
 #include "types/SqlTranslator.h"
 #include "types/ValueText.h"
@@ -225,6 +226,8 @@ QString CanonicalSql::mysqlTaggedExpr(const ColumnMapping &m, const TypePolicies
     const QString e = mysqlExpr(m, policies, alias);
     if (e.isEmpty())
         return QString();
+    if (Canonical::fixedAlphabet(m.canonical))
+        return QStringLiteral("CONCAT(IFNULL(%1, 'N'), ';')").arg(e);
     return QStringLiteral("IFNULL(CONCAT(LENGTH(%1), ':', %1), 'N')").arg(e);
 }
 
@@ -233,6 +236,8 @@ QString CanonicalSql::pgTaggedExpr(const ColumnMapping &m, const QString &alias)
     const QString e = pgExpr(m, alias);
     if (e.isEmpty())
         return QString();
+    if (Canonical::fixedAlphabet(m.canonical))
+        return QStringLiteral("(COALESCE(%1, 'N') || ';')").arg(e);
     return QStringLiteral("COALESCE(octet_length(%1)::text || ':' || %1, 'N')").arg(e);
 }
 

@@ -41,8 +41,10 @@ public:
     /// Canonical text of the target column, or an empty string when !supported().
     static QString pgExpr(const ColumnMapping &mapping, const QString &tableAlias = QString());
 
-    /// Never NULL: 'N' for NULL, else CONCAT(<byte length>, ':', <canonical>)
-    /// — the same bytes as Canonical::tagged(), safe to concatenate per row.
+    /// Never NULL, the same bytes as Canonical::tagged(), safe to concatenate
+    /// per row: fixed-alphabet kinds CONCAT(<canonical> or 'N', ';') (one
+    /// evaluation of the expression), others 'N' for NULL, else
+    /// CONCAT(<byte length>, ':', <canonical>).
     static QString mysqlTaggedExpr(const ColumnMapping &mapping, const TypePolicies &policies,
                                    const QString &tableAlias = QString());
     static QString pgTaggedExpr(const ColumnMapping &mapping, const QString &tableAlias = QString());

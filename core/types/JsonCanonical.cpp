@@ -2,8 +2,9 @@
 
 #include "types/Utf8.h"
 
+#include <QVarLengthArray>
+
 #include <algorithm>
-#include <map>
 
 namespace switchyard::core {
 
@@ -33,6 +34,7 @@ public:
 private:
     QByteArrayView m_in;
     qsizetype m_pos = 0;
+    QByteArray m_text; // the string token being decoded (reused)
 
     bool fail(const char *what)
     {
@@ -69,13 +71,11 @@ private:
         switch (peek()) {
         case '{': return object(out, depth);
         case '[': return array(out, depth);
-        case '"': {
-            QByteArray s;
-            if (!string(s))
+        case '"':
+            if (!string(m_text))
                 return false;
-            writeString(s, out);
+            writeString(m_text, out);
             return true;
-        }
         case 't': return literal("true", out);
         case 'f': return literal("false", out);
         case 'n': return literal("null", out);
@@ -83,32 +83,43 @@ private:
         }
     }
 
+    // Members are decoded into two buffers (keys, canonical values) and
+    // written out in bytewise key order; the last of duplicate keys wins.
+    // No allocation per member: this parser runs for every JSON value a
+    // validation reads, on both sides.
     bool object(QByteArray &out, int depth)
     {
         ++m_pos; // '{'
-        std::map<QByteArray, QByteArray> members; // QByteArray orders bytewise
         skipWs();
         if (peek() == '}') {
             ++m_pos;
             out.append("{}");
             return true;
         }
+        struct Member
+        {
+            qsizetype key, keyLength, value, valueLength;
+        };
+        QByteArray keys, values;
+        QVarLengthArray<Member, 16> members;
         for (;;) {
             skipWs();
             if (peek() != '"')
                 return fail("expected a string key");
-            QByteArray key;
-            if (!string(key))
+            if (!string(m_text))
                 return false;
+            Member m{keys.size(), m_text.size(), 0, 0};
+            keys.append(m_text);
             skipWs();
             if (peek() != ':')
                 return fail("expected ':'");
             ++m_pos;
             skipWs();
-            QByteArray v;
-            if (!value(v, depth + 1))
+            m.value = values.size();
+            if (!value(values, depth + 1))
                 return false;
-            members[key] = v; // last duplicate wins
+            m.valueLength = values.size() - m.value;
+            members.append(m);
             skipWs();
             if (peek() == ',') {
                 ++m_pos;
@@ -120,15 +131,21 @@ private:
             }
             return fail("expected ',' or '}'");
         }
+        const auto keyOf = [&](const Member &m) { return QByteArrayView(keys).sliced(m.key, m.keyLength); };
+        std::stable_sort(members.begin(), members.end(), [&](const Member &a, const Member &b) {
+            return QtPrivate::compareMemory(keyOf(a), keyOf(b)) < 0;
+        });
         out.append('{');
         bool first = true;
-        for (const auto &[k, v] : members) {
+        for (qsizetype i = 0; i < members.size(); ++i) {
+            if (i + 1 < members.size() && keyOf(members[i]) == keyOf(members[i + 1]))
+                continue; // a later duplicate follows (stable sort keeps input order)
             if (!first)
                 out.append(',');
             first = false;
-            writeString(k, out);
+            writeString(keyOf(members[i]), out);
             out.append(':');
-            out.append(v);
+            out.append(QByteArrayView(values).sliced(members[i].value, members[i].valueLength));
         }
         out.append('}');
         return true;
@@ -190,12 +207,23 @@ private:
         return true;
     }
 
-    // Decodes a string token into raw UTF-8 bytes.
+    // Decodes a string token into raw UTF-8 bytes (replacing `s`).
     bool string(QByteArray &s)
     {
+        s.clear();
         ++m_pos; // '"'
         const qsizetype start = m_pos;
         for (;;) {
+            // The run of bytes that need no decoding, appended at once.
+            qsizetype run = m_pos;
+            while (run < m_in.size()) {
+                const char c = m_in.at(run);
+                if (c == '"' || c == '\\' || uchar(c) < 0x20)
+                    break;
+                ++run;
+            }
+            s.append(m_in.sliced(m_pos, run - m_pos));
+            m_pos = run;
             if (atEnd())
                 return fail("unterminated string");
             const char c = m_in.at(m_pos);
@@ -205,11 +233,6 @@ private:
             }
             if (uchar(c) < 0x20)
                 return fail("control character in string");
-            if (c != '\\') {
-                s.append(c);
-                ++m_pos;
-                continue;
-            }
             ++m_pos;
             if (atEnd())
                 return fail("unterminated escape");
@@ -256,11 +279,17 @@ private:
         return true;
     }
 
-    static void writeString(const QByteArray &s, QByteArray &out)
+    static void writeString(QByteArrayView s, QByteArray &out)
     {
         static const char hex[] = "0123456789abcdef";
         out.append('"');
-        for (const char c : s) {
+        qsizetype plain = 0; // start of the run of bytes written as they are
+        for (qsizetype i = 0; i < s.size(); ++i) {
+            const char c = s.at(i);
+            if (c != '"' && c != '\\' && uchar(c) >= 0x20)
+                continue;
+            out.append(s.sliced(plain, i - plain));
+            plain = i + 1;
             switch (c) {
             case '"': out.append("\\\""); break;
             case '\\': out.append("\\\\"); break;
@@ -270,15 +299,12 @@ private:
             case '\r': out.append("\\r"); break;
             case '\t': out.append("\\t"); break;
             default:
-                if (uchar(c) < 0x20) {
-                    out.append("\\u00");
-                    out.append(hex[uchar(c) >> 4]);
-                    out.append(hex[uchar(c) & 15]);
-                } else {
-                    out.append(c);
-                }
+                out.append("\\u00");
+                out.append(hex[uchar(c) >> 4]);
+                out.append(hex[uchar(c) & 15]);
             }
         }
+        out.append(s.sliced(plain));
         out.append('"');
     }
 

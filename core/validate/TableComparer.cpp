@@ -14,6 +14,7 @@
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <future>
 #include <limits>
 
 namespace switchyard::core {
@@ -106,6 +107,10 @@ void TableComparer::connect()
 void TableComparer::reconnectSource()
 {
     d->source.open(m_plan.source);
+    // The chunk checksum reads its per-row digest four times (one sum per
+    // quarter): merged into the outer query, MariaDB/MySQL would compute the
+    // whole row digest four times per row (ValidationSql.h).
+    d->source.exec(QStringLiteral("SET SESSION optimizer_switch = 'derived_merge=off'"));
     // A plain SELECT takes no row locks, but it does wait for a metadata
     // lock (an ALTER TABLE, LOCK TABLES … WRITE) — by default for a year.
     if (m_lockTimeoutMs > 0)
@@ -291,20 +296,112 @@ RowSet TableComparer::readTarget(const QString &sql, const QList<ValidationKey> 
     });
 }
 
-QByteArray TableComparer::clientXor(const RowSet &rows) const
+namespace {
+
+// The client half of a chunk digest: per row, MD5 of the canonical key parts
+// and the client-side columns (each "<bytes>:<text>", "N" for NULL), XORed
+// over the rows — order-independent, so each side can be read in whatever
+// order its database returns. Rows are folded as they are fetched: no row
+// images, no map (this fold was the client's largest cost).
+class ClientFold
 {
-    QByteArray acc(16, '\0');
-    for (const RowImage &row : rows) {
-        QByteArray text = joinKey(row.key);
-        for (int c : m_clientColumns) {
-            const CanonicalValue &v = row.values.at(c);
-            text += v ? QByteArray::number(v->size()) + ':' + *v : QByteArray("N");
+public:
+    void beginRow() { m_text.clear(); }
+    void add(const std::optional<QByteArray> &v)
+    {
+        if (!v) {
+            m_text += 'N';
+            return;
         }
-        const QByteArray h = QCryptographicHash::hash(text, QCryptographicHash::Md5);
-        for (int i = 0; i < 16; ++i)
-            acc[i] = char(acc.at(i) ^ h.at(i));
+        m_text += QByteArray::number(v->size());
+        m_text += ':';
+        m_text += *v;
     }
-    return acc;
+    void endRow()
+    {
+        m_hash.reset();
+        m_hash.addData(m_text);
+        const QByteArrayView h = m_hash.resultView();
+        for (int i = 0; i < 16; ++i)
+            m_acc[i] = char(m_acc.at(i) ^ h.at(i));
+    }
+    QByteArray result() const { return m_acc; }
+
+private:
+    QByteArray m_text;
+    QByteArray m_acc = QByteArray(16, '\0');
+    QCryptographicHash m_hash{QCryptographicHash::Md5};
+};
+
+} // namespace
+
+QByteArray TableComparer::sourceClientXor(const KeyRange &range)
+{
+    // Select list: the key columns, then the client-side columns.
+    QStringList cols = m_mapping.keyColumns;
+    QList<int> positions = m_keyIndexes;
+    for (int c : m_clientColumns) {
+        cols << m_mapping.columns.at(c).source.name;
+        positions << c;
+    }
+    MySqlStatement st(d->source, ValidationSql::mysqlSelectRange(m_plan.source.database, m_mapping.source.name,
+                                                                 cols, m_mapping.keyColumns,
+                                                                 range.lower.has_value(), range.upper.has_value()));
+    int index = 0;
+    for (const ValidationKey &k : rangeBinds(range))
+        bindMySqlKey(st, index, k, m_keyKinds);
+    st.execute();
+    ClientFold fold;
+    while (st.fetch()) {
+        fold.beginRow();
+        for (int i = 0; i < positions.size(); ++i) {
+            std::optional<QByteArray> v =
+                m_codecs.at(positions.at(i)).canonicalSource(SourceValue::fromMySql(st.value(i)));
+            if (i < m_keyIndexes.size() && !v)
+                v = QByteArray(); // as RowImage::key: a NULL key part reads as empty
+            fold.add(v);
+        }
+        fold.endRow();
+    }
+    return fold.result();
+}
+
+QByteArray TableComparer::targetClientXor(const KeyRange &range)
+{
+    QStringList keys, cols;
+    QList<int> positions = m_keyIndexes;
+    for (int k : m_keyIndexes)
+        keys << m_mapping.columns.at(k).targetName;
+    cols = keys;
+    for (int c : m_clientColumns) {
+        cols << m_mapping.columns.at(c).targetName;
+        positions << c;
+    }
+    std::vector<std::string> params;
+    for (const ValidationKey &k : rangeBinds(range))
+        addPgKey(params, k, m_keyKinds);
+    const QString sql = ValidationSql::pgSelectRange(m_schema, m_targetTable, cols, keys, range.lower.has_value(),
+                                                     range.upper.has_value());
+    return d->target.run(QStringLiteral("validation read of %1").arg(m_targetTable), [&] {
+        pqxx::work tx(d->target.connection());
+        const pqxx::result r = tx.exec_params(sql.toStdString(), pqxx::prepare::make_dynamic_params(params));
+        ClientFold fold;
+        for (const auto &dbRow : r) {
+            fold.beginRow();
+            for (int i = 0; i < positions.size(); ++i) {
+                std::optional<QByteArray> text;
+                if (!dbRow[i].is_null())
+                    text = QByteArray(dbRow[i].c_str(), int(dbRow[i].size()));
+                std::optional<QByteArray> v = m_codecs.at(positions.at(i)).canonicalTarget(text);
+                if (i < m_keyIndexes.size() && !v)
+                    v = QByteArray();
+                fold.add(v);
+            }
+            fold.endRow();
+        }
+        tx.commit();
+        return fold.result();
+    });
 }
 
 TableComparer::Digest TableComparer::sourceDigest(const KeyRange &range)
@@ -328,15 +425,8 @@ TableComparer::Digest TableComparer::sourceDigest(const KeyRange &range)
         while (st.fetch()) {
         }
     }
-    if (!m_clientColumns.isEmpty()) {
-        QStringList cols = keys;
-        for (int c : m_clientColumns)
-            cols << m_mapping.columns.at(c).source.name;
-        dg.clientXor = clientXor(readSource(
-            ValidationSql::mysqlSelectRange(m_plan.source.database, m_mapping.source.name, cols, keys,
-                                            range.lower.has_value(), range.upper.has_value()),
-            rangeBinds(range), cols));
-    }
+    if (!m_clientColumns.isEmpty())
+        dg.clientXor = sourceClientXor(range);
     return dg;
 }
 
@@ -362,16 +452,39 @@ TableComparer::Digest TableComparer::targetDigest(const KeyRange &range)
         dg.sums = sums.join(',');
         tx.commit();
     });
-    if (!m_clientColumns.isEmpty()) {
-        QStringList cols = keys;
-        for (int c : m_clientColumns)
-            cols << m_mapping.columns.at(c).targetName;
-        dg.clientXor = clientXor(readTarget(
-            ValidationSql::pgSelectRange(m_schema, m_targetTable, cols, keys, range.lower.has_value(),
-                                         range.upper.has_value()),
-            rangeBinds(range), cols));
-    }
+    if (!m_clientColumns.isEmpty())
+        dg.clientXor = targetClientXor(range);
     return dg;
+}
+
+std::pair<TableComparer::Digest, TableComparer::Digest> TableComparer::digests(const KeyRange &range)
+{
+    return bothSides<Digest>([&] { return sourceDigest(range); }, [&] { return targetDigest(range); });
+}
+
+std::pair<RowSet, RowSet> TableComparer::rows(const KeyRange &range)
+{
+    return bothSides<RowSet>([&] { return sourceRows(range); }, [&] { return targetRows(range); });
+}
+
+template<typename T>
+std::pair<T, T> TableComparer::bothSides(const std::function<T()> &onSource, const std::function<T()> &onTarget)
+{
+    // Each side has its own connection and only reads the comparer's
+    // immutable mapping and codecs, so the two can run at once. The future is
+    // always waited for, also when the target side throws.
+    auto source = std::async(std::launch::async, onSource);
+    std::optional<T> target;
+    std::exception_ptr targetError;
+    try {
+        target = onTarget();
+    } catch (...) {
+        targetError = std::current_exception();
+    }
+    T sourceResult = source.get(); // a source error wins: it is rethrown here
+    if (targetError)
+        std::rethrow_exception(targetError);
+    return {std::move(sourceResult), std::move(*target)};
 }
 
 qint64 TableComparer::sourceCount()

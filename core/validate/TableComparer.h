@@ -20,14 +20,17 @@
 // bound on each side is KeyValues.h. Sampling seeks work for a single key
 // of a numeric or temporal kind (sampleCapable()).
 //
-// Not thread-safe: one per job thread. Errors are DbException from the
-// drivers, untouched, so the job can tell retryable from fatal.
+// Not thread-safe: one per job thread (digests() and rows() use a second
+// thread internally, each side on its own connection). Errors are
+// DbException from the drivers, untouched, so the job can tell retryable
+// from fatal.
 
 #include "plan/Plan.h"
 #include "types/TypeMapping.h"
 #include "types/ValueCodec.h"
 #include "validate/ValidationTypes.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -72,6 +75,12 @@ public:
 
     Digest sourceDigest(const KeyRange &range);
     Digest targetDigest(const KeyRange &range);
+    /// Both digests of `range`, the source's computed on a second thread
+    /// while the target's is computed on this one: the two databases work at
+    /// once. A source error is rethrown first.
+    std::pair<Digest, Digest> digests(const KeyRange &range);
+    /// sourceRows and targetRows of `range`, read at once likewise.
+    std::pair<RowSet, RowSet> rows(const KeyRange &range);
     qint64 sourceCount();
     qint64 targetCount();
 
@@ -115,9 +124,14 @@ public:
 
 private:
     struct Impl;
+    template<typename T>
+    std::pair<T, T> bothSides(const std::function<T()> &onSource, const std::function<T()> &onTarget);
     RowSet readSource(const QString &sql, const QList<ValidationKey> &binds, const QStringList &columns);
     RowSet readTarget(const QString &sql, const QList<ValidationKey> &binds, const QStringList &columns);
-    QByteArray clientXor(const RowSet &rows) const;
+    /// The client-side columns' part of a chunk digest, folded while the
+    /// range is read (TableComparer.cpp, ClientFold).
+    QByteArray sourceClientXor(const KeyRange &range);
+    QByteArray targetClientXor(const KeyRange &range);
 
     Plan m_plan;
     TableMapping m_mapping;

@@ -515,8 +515,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                 try {
                     if (mode == Mode::Full) {
                         withRetries([&] {
-                            const RowSet src = s.cmp->sourceRows(range);
-                            const RowSet dst = s.cmp->targetRows(range);
+                            const auto [src, dst] = s.cmp->rows(range);
                             chunkRowsSeen = src.size();
                             diffs = diffRows(src, dst, s.mapping);
                         });
@@ -537,15 +536,15 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                                 }
                                 if (!mid || (r.upper && *mid == *r.upper)) {
                                     withRetries([&] {
-                                        diffs += diffRows(s.cmp->sourceRows(r), s.cmp->targetRows(r), s.mapping);
+                                        const auto [src, dst] = s.cmp->rows(r);
+                                        diffs += diffRows(src, dst, s.mapping);
                                     });
                                     return;
                                 }
                                 for (const KeyRange &half : {KeyRange{r.lower, mid}, KeyRange{mid, r.upper}}) {
                                     TableComparer::Digest hs, ht;
                                     withRetries([&] {
-                                        hs = s.cmp->sourceDigest(half);
-                                        ht = s.cmp->targetDigest(half);
+                                        std::tie(hs, ht) = s.cmp->digests(half);
                                     });
                                     if (hs != ht)
                                         bisect(half, hs, ht);
@@ -553,8 +552,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                             };
                         TableComparer::Digest ds, dt;
                         withRetries([&] {
-                            ds = s.cmp->sourceDigest(range);
-                            dt = s.cmp->targetDigest(range);
+                            std::tie(ds, dt) = s.cmp->digests(range);
                         });
                         chunkRowsSeen = ds.rows;
                         if (ds != dt)

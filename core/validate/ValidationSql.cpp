@@ -117,7 +117,7 @@ QString ValidationSql::pgChecksum(const QString &schema, const QString &table,
     return QStringLiteral("SELECT count(*), ") + sums.join(QStringLiteral(", ")) +
            QStringLiteral(" FROM (SELECT md5(") + taggedExpressions.join(QStringLiteral(" || ")) +
            QStringLiteral(") AS h FROM ") + quotePgQualifiedName(schema, table) +
-           where(pgKeyPredicate(keys, hasLower, hasUpper)) + QStringLiteral(") AS chunk");
+           where(pgKeyPredicate(keys, hasLower, hasUpper)) + QStringLiteral(" OFFSET 0) AS chunk");
 }
 
 QString ValidationSql::mysqlSelectRange(const QString &database, const QString &table,

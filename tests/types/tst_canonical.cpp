@@ -168,8 +168,14 @@ private slots:
             QVERIFY2(my.contains(QStringLiteral("`we``ird \"%1 %2\" col`")), qPrintable(my));
             QVERIFY2(pg.contains(QStringLiteral("\"we`ird \"\"%1 %2\"\" col\"")), qPrintable(pg));
             QVERIFY(!my.contains(QStringLiteral("`we``ird \"t")));
-            QVERIFY(CanonicalSql::mysqlTaggedExpr(m, {}).startsWith(QStringLiteral("IFNULL(CONCAT(LENGTH(")));
-            QVERIFY(CanonicalSql::pgTaggedExpr(m).startsWith(QStringLiteral("COALESCE(octet_length(")));
+            if (Canonical::fixedAlphabet(m.canonical)) {
+                // One evaluation of the expression, terminated by ';'.
+                QCOMPARE(CanonicalSql::mysqlTaggedExpr(m, {}), QStringLiteral("CONCAT(IFNULL(%1, 'N'), ';')").arg(my));
+                QCOMPARE(CanonicalSql::pgTaggedExpr(m), QStringLiteral("(COALESCE(%1, 'N') || ';')").arg(pg));
+            } else {
+                QVERIFY(CanonicalSql::mysqlTaggedExpr(m, {}).startsWith(QStringLiteral("IFNULL(CONCAT(LENGTH(")));
+                QVERIFY(CanonicalSql::pgTaggedExpr(m).startsWith(QStringLiteral("COALESCE(octet_length(")));
+            }
         }
         // JSON has no SQL form: checksums compare it on the client.
         const ColumnMapping json = TypeMapper::mapColumn(SourceColumn::fromDefinition(name, QStringLiteral("json")), {},
@@ -181,13 +187,28 @@ private slots:
 
     void tagged()
     {
-        QCOMPARE(Canonical::tagged(std::nullopt), QByteArray("N"));
-        QCOMPARE(Canonical::tagged(QByteArray("")), QByteArray("0:"));
-        QCOMPARE(Canonical::tagged(QByteArray("NULL")), QByteArray("4:NULL"));
-        QCOMPARE(Canonical::tagged(QByteArray("é")), QByteArray("2:é"));
+        const auto text = CanonicalKind::Text;
+        QCOMPARE(Canonical::tagged(std::nullopt, text), QByteArray("N"));
+        QCOMPARE(Canonical::tagged(QByteArray(""), text), QByteArray("0:"));
+        QCOMPARE(Canonical::tagged(QByteArray("NULL"), text), QByteArray("4:NULL"));
+        QCOMPARE(Canonical::tagged(QByteArray("N;"), text), QByteArray("2:N;"));
+        QCOMPARE(Canonical::tagged(QByteArray("é"), text), QByteArray("2:é"));
         // Concatenations stay unambiguous: ("a","bc") ≠ ("ab","c").
-        QVERIFY(Canonical::tagged(QByteArray("a")) + Canonical::tagged(QByteArray("bc"))
-                != Canonical::tagged(QByteArray("ab")) + Canonical::tagged(QByteArray("c")));
+        QVERIFY(Canonical::tagged(QByteArray("a"), text) + Canonical::tagged(QByteArray("bc"), text)
+                != Canonical::tagged(QByteArray("ab"), text) + Canonical::tagged(QByteArray("c"), text));
+
+        // Fixed-alphabet kinds: a terminator, no length prefix.
+        const auto integer = CanonicalKind::Integer;
+        QCOMPARE(Canonical::tagged(std::nullopt, integer), QByteArray("N;"));
+        QCOMPARE(Canonical::tagged(QByteArray("-12"), integer), QByteArray("-12;"));
+        QCOMPARE(Canonical::tagged(QByteArray("NaN"), CanonicalKind::Decimal), QByteArray("NaN;"));
+        QVERIFY(Canonical::tagged(QByteArray("1"), integer) + Canonical::tagged(QByteArray("23"), integer)
+                != Canonical::tagged(QByteArray("12"), integer) + Canonical::tagged(QByteArray("3"), integer));
+        // NULL then a value never reads as a value then NULL, in either layout.
+        QVERIFY(Canonical::tagged(std::nullopt, integer) + Canonical::tagged(QByteArray("5"), text)
+                != Canonical::tagged(QByteArray("5"), integer) + Canonical::tagged(std::nullopt, text));
+        for (CanonicalKind k : {CanonicalKind::Text, CanonicalKind::PaddedText, CanonicalKind::Json, CanonicalKind::Set})
+            QVERIFY(!Canonical::fixedAlphabet(k));
     }
 
     void jsonCanonical_data()
@@ -199,6 +220,12 @@ private slots:
         QTest::newRow("nested") << QByteArray("{\"z\":{\"y\":[3,{\"b\":0,\"a\":null}]}}")
                                 << QByteArray("{\"z\":{\"y\":[3,{\"a\":null,\"b\":0}]}}");
         QTest::newRow("duplicate key: last wins") << QByteArray("{\"a\":1,\"a\":2}") << QByteArray("{\"a\":2}");
+        QTest::newRow("duplicates among others") << QByteArray("{\"b\":1,\"a\":[1,2],\"b\":{\"y\":2,\"x\":1},\"a\":3}")
+                                                 << QByteArray("{\"a\":3,\"b\":{\"x\":1,\"y\":2}}");
+        QTest::newRow("escaped keys") << QByteArray("{\"a\\\"b\":1,\"a\\u0041\":2,\"a\":0}")
+                                      << QByteArray("{\"a\":0,\"a\\\"b\":1,\"aA\":2}");
+        QTest::newRow("escape inside a long run") << QByteArray("[\"plain text\\tthen more plain text\\\"end\"]")
+                                                  << QByteArray("[\"plain text\\tthen more plain text\\\"end\"]");
         QTest::newRow("1.0 = 1") << QByteArray("[1.0,1e0,10E-1,1.000]") << QByteArray("[1,1,1,1]");
         QTest::newRow("-0") << QByteArray("[-0,-0.0,0e5]") << QByteArray("[0,0,0]");
         QTest::newRow("exponents") << QByteArray("[1e2,1.5E-3,-2.50e+1]") << QByteArray("[100,0.0015,-25]");

@@ -119,6 +119,8 @@ private Q_SLOTS:
                                                       false, false);
         QVERIFY(!sql.contains(QStringLiteral("WHERE")));
         QVERIFY(sql.contains(QStringLiteral("bit(32)::bigint")));
+        // A fence: md5 is computed once per row, not once per quarter sum.
+        QVERIFY(sql.endsWith(QStringLiteral(" OFFSET 0) AS chunk")));
         const QString bounded = ValidationSql::mysqlChecksum(QStringLiteral("db"), QStringLiteral("t"),
                                                              {QStringLiteral("'N'")},
                                                              {QStringLiteral("id")}, true, false);
