@@ -78,4 +78,18 @@ QString KeysetSql::pgRangeHasRows(const QString &schema, const QString &table,
            QStringLiteral(" WHERE ") + where + QStringLiteral(")");
 }
 
+QString KeysetSql::pgAnyRowAfter(const QString &schema, const QString &table,
+                                 const QStringList &keyColumns, bool hasCursor)
+{
+    QString sql = QStringLiteral("SELECT 1 FROM ") + quotePgQualifiedName(schema, table);
+    if (hasCursor) {
+        QStringList placeholders;
+        for (int i = 0; i < keyColumns.size(); ++i)
+            placeholders << QStringLiteral("$%1").arg(i + 1);
+        sql += QStringLiteral(" WHERE (%1) > (%2)")
+                   .arg(pgColumnList(keyColumns), placeholders.join(QStringLiteral(", ")));
+    }
+    return sql + QStringLiteral(" ORDER BY ") + pgColumnList(keyColumns) + QStringLiteral(" LIMIT 1");
+}
+
 } // namespace switchyard::core

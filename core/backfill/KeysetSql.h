@@ -31,6 +31,15 @@ struct KeysetSql
     /// e.g. {0, 0, 1, 0, 1, 2} for a three-column key.
     static QList<int> cursorBindOrder(int keyColumnCount);
 
+    /// SELECT 1 FROM <table> [WHERE key > ($1, …)] ORDER BY key LIMIT 1:
+    /// does the target hold any row after the cursor? Written with ORDER BY
+    /// … LIMIT, not EXISTS, so the planner walks the key's index even on a
+    /// table it has no statistics for yet (mid-copy, before autovacuum's
+    /// analyze): an EXISTS planned as a sequential scan read the whole table
+    /// copied so far once per batch — quadratic in table size.
+    static QString pgAnyRowAfter(const QString &schema, const QString &table,
+                                 const QStringList &keyColumns, bool hasCursor);
+
     /// SELECT EXISTS (SELECT 1 FROM <table> WHERE key > $lo AND key <= $hi):
     /// does the target already hold rows in this key range (dual writes)?
     /// With `hasLowerBound` false the range starts at the beginning; the

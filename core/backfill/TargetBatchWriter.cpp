@@ -90,23 +90,13 @@ bool TargetBatchWriter::hasRowsAfter(const KeyCursor &cursor)
         reconnect();
     return m_conn.run(QStringLiteral("looking for rows after the cursor in %1").arg(m_table), [&] {
         pqxx::nontransaction tx(m_conn.connection());
-        QString sql = QStringLiteral("SELECT EXISTS (SELECT 1 FROM %1")
-                          .arg(quotePgQualifiedName(m_schema, m_table));
         std::vector<std::string> p;
-        if (!cursor.isEmpty()) {
-            QStringList placeholders;
-            for (int i = 0; i < cursor.parts().size(); ++i) {
-                placeholders << QStringLiteral("$%1").arg(i + 1);
-                p.push_back(cursor.parts().at(i).pgText().toStdString());
-            }
-            sql += QStringLiteral(" WHERE (%1) > (%2)")
-                       .arg(KeysetSql::pgColumnList(m_keyColumns),
-                            placeholders.join(QStringLiteral(", ")));
-        }
-        sql += QLatin1Char(')');
+        for (const KeyPart &part : cursor.parts())
+            p.push_back(part.pgText().toStdString());
+        const QString sql = KeysetSql::pgAnyRowAfter(m_schema, m_table, m_keyColumns, !cursor.isEmpty());
         const pqxx::result r =
             tx.exec_params(sql.toStdString(), pqxx::prepare::make_dynamic_params(p));
-        return r[0][0].as<bool>();
+        return !r.empty();
     });
 }
 

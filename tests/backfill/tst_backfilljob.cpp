@@ -5,6 +5,7 @@
 
 #include "BackfillFixture.h"
 #include "backfill/BackfillJob.h"
+#include "backfill/KeysetSql.h"
 #include "source/MySqlStatement.h"
 #include "store/ControlStore.h"
 
@@ -410,6 +411,33 @@ private Q_SLOTS:
         QVERIFY(next.toInt() >= 51);
         f.target().exec(QStringLiteral("INSERT INTO s (v) VALUES (0)"));
         QCOMPARE(f.target().query(QStringLiteral("SELECT max(id) FROM s")).scalar(), next);
+    }
+
+    // Before each streamed batch the job asks whether the target holds rows
+    // after the cursor. Mid-copy the table has no statistics yet; the query
+    // must still walk the key's index — as a sequential scan it read the
+    // whole table copied so far once per batch (quadratic in table size).
+    void rowsAfterTheCursorAreFoundThroughTheIndex()
+    {
+        SWITCHYARD_NEED_SANDBOX(sb);
+        BackfillFixture f(sb, QStringLiteral("tst_bf_after"));
+        f.target().exec(QStringLiteral("CREATE TABLE big (a bigint, b int, v text, PRIMARY KEY (a, b)) "
+                                       "WITH (autovacuum_enabled = off)"));
+        f.target().exec(QStringLiteral("INSERT INTO big SELECT g, g % 3, repeat('x', 50) "
+                                       "FROM generate_series(1, 50000) g"));
+        for (const auto &[keys, cursor] :
+             {std::pair{QStringList{QStringLiteral("a"), QStringLiteral("b")}, true},
+              std::pair{QStringList{QStringLiteral("a"), QStringLiteral("b")}, false}}) {
+            QString sql = KeysetSql::pgAnyRowAfter(QStringLiteral("public"), QStringLiteral("big"), keys, cursor);
+            sql.replace(QStringLiteral("$1"), QStringLiteral("49000")).replace(QStringLiteral("$2"), QStringLiteral("0"));
+            const QueryResult plan = f.target().query(QStringLiteral("EXPLAIN ") + sql);
+            QStringList lines;
+            for (int i = 0; i < plan.rowCount(); ++i)
+                lines << plan.text(i, 0);
+            const QString text = lines.join(QLatin1Char('\n'));
+            QVERIFY2(!text.contains(QStringLiteral("Seq Scan")), qPrintable(text));
+            QVERIFY2(text.contains(QStringLiteral("Index")), qPrintable(text));
+        }
     }
 };
 

@@ -54,6 +54,16 @@ private Q_SLOTS:
                                     "(\"Id\") <= ($1))"));
     }
 
+    void anyRowAfterWalksTheKeyIndex()
+    {
+        QCOMPARE(KeysetSql::pgAnyRowAfter(QStringLiteral("s"), QStringLiteral("t"),
+                                          {QStringLiteral("a"), QStringLiteral("b")}, true),
+                 QStringLiteral("SELECT 1 FROM \"s\".\"t\" WHERE (\"a\", \"b\") > ($1, $2) "
+                                "ORDER BY \"a\", \"b\" LIMIT 1"));
+        QCOMPARE(KeysetSql::pgAnyRowAfter(QStringLiteral("s"), QStringLiteral("t"), {QStringLiteral("a")}, false),
+                 QStringLiteral("SELECT 1 FROM \"s\".\"t\" ORDER BY \"a\" LIMIT 1"));
+    }
+
     void targetRange()
     {
         QCOMPARE(KeysetSql::pgRangeHasRows(QStringLiteral("s"), QStringLiteral("t"),
