@@ -5,6 +5,7 @@
 #include <QVarLengthArray>
 
 #include <algorithm>
+#include <vector>
 
 namespace switchyard::core {
 
@@ -12,10 +13,24 @@ namespace {
 
 constexpr int kMaxDepth = 512;
 
+// Buffers reused from document to document on a thread: per nesting depth
+// the keys and canonical values of the object being read, and the string
+// token being decoded. resize(0) keeps their capacity, so a steady stream of
+// similar documents (a validation reads one per row) allocates nothing here.
+struct Scratch
+{
+    struct Level
+    {
+        QByteArray keys, values;
+    };
+    std::vector<Level> levels;
+    QByteArray text;
+};
+
 class Parser
 {
 public:
-    explicit Parser(QByteArrayView in) : m_in(in) {}
+    Parser(QByteArrayView in, Scratch &scratch) : m_in(in), m_text(scratch.text), m_scratch(scratch) {}
 
     bool parseDocument(QByteArray &out)
     {
@@ -34,7 +49,8 @@ public:
 private:
     QByteArrayView m_in;
     qsizetype m_pos = 0;
-    QByteArray m_text; // the string token being decoded (reused)
+    QByteArray &m_text; // the string token being decoded (reused)
+    Scratch &m_scratch;
 
     bool fail(const char *what)
     {
@@ -100,7 +116,13 @@ private:
         {
             qsizetype key, keyLength, value, valueLength;
         };
-        QByteArray keys, values;
+        if (m_scratch.levels.size() <= size_t(depth))
+            m_scratch.levels.resize(size_t(depth) + 1);
+        // By index, not by reference: deeper objects may grow `levels`.
+        const auto keysAt = [&]() -> QByteArray & { return m_scratch.levels[size_t(depth)].keys; };
+        const auto valuesAt = [&]() -> QByteArray & { return m_scratch.levels[size_t(depth)].values; };
+        keysAt().resize(0);
+        valuesAt().resize(0);
         QVarLengthArray<Member, 16> members;
         for (;;) {
             skipWs();
@@ -108,17 +130,22 @@ private:
                 return fail("expected a string key");
             if (!string(m_text))
                 return false;
-            Member m{keys.size(), m_text.size(), 0, 0};
-            keys.append(m_text);
+            Member m{keysAt().size(), m_text.size(), 0, 0};
+            keysAt().append(m_text);
             skipWs();
             if (peek() != ':')
                 return fail("expected ':'");
             ++m_pos;
             skipWs();
+            // Parsed into a local buffer swapped in and out, so that `values`
+            // is not referenced while deeper levels may reallocate `levels`.
+            QByteArray values = std::move(valuesAt());
             m.value = values.size();
-            if (!value(values, depth + 1))
-                return false;
+            const bool ok = value(values, depth + 1);
             m.valueLength = values.size() - m.value;
+            valuesAt() = std::move(values);
+            if (!ok)
+                return false;
             members.append(m);
             skipWs();
             if (peek() == ',') {
@@ -131,6 +158,8 @@ private:
             }
             return fail("expected ',' or '}'");
         }
+        const QByteArray &keys = keysAt();
+        const QByteArray &values = valuesAt();
         const auto keyOf = [&](const Member &m) { return QByteArrayView(keys).sliced(m.key, m.keyLength); };
         std::stable_sort(members.begin(), members.end(), [&](const Member &a, const Member &b) {
             return QtPrivate::compareMemory(keyOf(a), keyOf(b)) < 0;
@@ -210,7 +239,7 @@ private:
     // Decodes a string token into raw UTF-8 bytes (replacing `s`).
     bool string(QByteArray &s)
     {
-        s.clear();
+        s.resize(0);
         ++m_pos; // '"'
         const qsizetype start = m_pos;
         for (;;) {
@@ -419,7 +448,8 @@ std::optional<QByteArray> JsonCanonical::canonicalNumber(QByteArrayView t)
 JsonCanonicalResult JsonCanonical::canonicalize(QByteArrayView json)
 {
     JsonCanonicalResult r;
-    Parser p(json);
+    thread_local Scratch scratch;
+    Parser p(json, scratch);
     QByteArray out;
     out.reserve(json.size());
     if (p.parseDocument(out))
@@ -427,6 +457,8 @@ JsonCanonicalResult JsonCanonical::canonicalize(QByteArrayView json)
     else
         r.error = p.error;
     r.containsNulCharacter = p.sawNul;
+    if (json.size() > (1 << 20))
+        scratch = Scratch(); // do not keep a huge document's buffers for good
     return r;
 }
 

@@ -358,7 +358,10 @@ CodecResult ValueCodec::convert(const SourceValue &v, Converted &c) const
         const qsizetype bad = utf8::firstInvalid(c.bytes);
         if (bad >= 0)
             return CodecResult::rejected(QStringLiteral("invalid UTF-8 at byte %1").arg(bad));
-        if (m_mapping.family == TargetFamily::Jsonb && c.bytes.contains(QByteArrayView("\\u0000"))) {
+        // memchr first: most documents hold no escape at all.
+        if (m_mapping.family == TargetFamily::Jsonb
+            && std::memchr(c.bytes.data(), '\\', size_t(c.bytes.size())) != nullptr
+            && c.bytes.contains(QByteArrayView("\\u0000"))) {
             return CodecResult::rejected(QStringLiteral(
                 "JSON holds \\u0000, which jsonb cannot store; override the column to json or text"));
         }

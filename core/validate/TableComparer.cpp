@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <future>
+#include <utility>
 #include <limits>
 
 namespace switchyard::core {
@@ -23,6 +24,11 @@ struct TableComparer::Impl
 {
     MySqlConnection source;
     PgConnection target;
+    // Second connections, open only when the table has client-side columns:
+    // digests() reads those columns on them while the first connections
+    // compute the in-database checksums.
+    MySqlConnection sourceColumns;
+    PgConnection targetColumns;
 };
 
 namespace {
@@ -76,7 +82,7 @@ TableComparer::TableComparer(const Plan &plan, const TableMapping &mapping, int 
         if (!inDatabaseDigest(col))
             m_clientColumns << c;
     }
-    for (const QString &k : m_mapping.keyColumns) {
+    for (const QString &k : std::as_const(m_mapping.keyColumns)) {
         for (int c = 0; c < m_mapping.columns.size(); ++c) {
             if (m_mapping.columns.at(c).source.name == k) {
                 m_keyIndexes << c;
@@ -106,43 +112,52 @@ void TableComparer::connect()
 
 void TableComparer::reconnectSource()
 {
-    d->source.open(m_plan.source);
-    // The chunk checksum reads its per-row digest four times (one sum per
-    // quarter): merged into the outer query, MariaDB/MySQL would compute the
-    // whole row digest four times per row (ValidationSql.h).
-    d->source.exec(QStringLiteral("SET SESSION optimizer_switch = 'derived_merge=off'"));
-    // A plain SELECT takes no row locks, but it does wait for a metadata
-    // lock (an ALTER TABLE, LOCK TABLES … WRITE) — by default for a year.
-    if (m_lockTimeoutMs > 0)
-        d->source.exec(QStringLiteral("SET SESSION lock_wait_timeout = %1")
-                           .arg(std::max(1, (m_lockTimeoutMs + 999) / 1000)));
-    if (m_statementTimeoutMs > 0) {
-        if (d->source.isMariaDB())
-            d->source.exec(QStringLiteral("SET SESSION max_statement_time = %1")
-                               .arg(double(m_statementTimeoutMs) / 1000.0, 0, 'f', 3));
-        else
-            d->source.exec(QStringLiteral("SET SESSION max_execution_time = %1").arg(m_statementTimeoutMs));
-    }
+    openSource(d->source);
+    if (!m_clientColumns.isEmpty())
+        openSource(d->sourceColumns);
 }
 
 void TableComparer::reconnectTarget()
 {
-    d->target.open(m_plan.target);
+    openTarget(d->target);
+    if (!m_clientColumns.isEmpty())
+        openTarget(d->targetColumns);
+}
+
+void TableComparer::openSource(MySqlConnection &c)
+{
+    c.open(m_plan.source);
+    // A plain SELECT takes no row locks, but it does wait for a metadata
+    // lock (an ALTER TABLE, LOCK TABLES … WRITE) — by default for a year.
+    if (m_lockTimeoutMs > 0)
+        c.exec(QStringLiteral("SET SESSION lock_wait_timeout = %1").arg(std::max(1, (m_lockTimeoutMs + 999) / 1000)));
+    if (m_statementTimeoutMs > 0) {
+        if (c.isMariaDB())
+            c.exec(QStringLiteral("SET SESSION max_statement_time = %1")
+                       .arg(double(m_statementTimeoutMs) / 1000.0, 0, 'f', 3));
+        else
+            c.exec(QStringLiteral("SET SESSION max_execution_time = %1").arg(m_statementTimeoutMs));
+    }
+}
+
+void TableComparer::openTarget(PgConnection &c)
+{
+    c.open(m_plan.target);
     // The text forms ValueCodec::canonicalTarget() reads, and the bounds on
     // how long a validation query may wait.
-    d->target.exec(QStringLiteral("SET extra_float_digits = 3"));
-    d->target.exec(QStringLiteral("SET DateStyle = ISO"));
-    d->target.exec(QStringLiteral("SET bytea_output = hex"));
-    d->target.exec(QStringLiteral("SET IntervalStyle = postgres"));
-    d->target.exec(QStringLiteral("SET lock_timeout = %1").arg(m_lockTimeoutMs));
-    d->target.exec(QStringLiteral("SET statement_timeout = %1").arg(m_statementTimeoutMs));
+    c.exec(QStringLiteral("SET extra_float_digits = 3"));
+    c.exec(QStringLiteral("SET DateStyle = ISO"));
+    c.exec(QStringLiteral("SET bytea_output = hex"));
+    c.exec(QStringLiteral("SET IntervalStyle = postgres"));
+    c.exec(QStringLiteral("SET lock_timeout = %1").arg(m_lockTimeoutMs));
+    c.exec(QStringLiteral("SET statement_timeout = %1").arg(m_statementTimeoutMs));
 }
 
 bool TableComparer::rangeCapable() const
 {
     if (m_keyKinds.isEmpty() || m_keyKinds.size() != m_mapping.keyColumns.size())
         return false;
-    for (CanonicalKind k : m_keyKinds) {
+    for (CanonicalKind k : std::as_const(m_keyKinds)) {
         if (!KeyValues::rangeKind(k))
             return false;
     }
@@ -153,7 +168,7 @@ bool TableComparer::keyLookupCapable() const
 {
     if (m_keyKinds.isEmpty())
         return false;
-    for (CanonicalKind k : m_keyKinds) {
+    for (CanonicalKind k : std::as_const(m_keyKinds)) {
         if (!KeyValues::lookupKind(k))
             return false;
     }
@@ -168,7 +183,7 @@ bool TableComparer::sampleCapable() const
 QStringList TableComparer::clientSideColumns() const
 {
     QStringList names;
-    for (int c : m_clientColumns)
+    for (int c : std::as_const(m_clientColumns))
         names << m_mapping.columns.at(c).targetName;
     return names;
 }
@@ -254,7 +269,7 @@ RowSet TableComparer::readSource(const QString &sql, const QList<ValidationKey> 
         for (int i = 0; i < positions.size(); ++i)
             row.values[positions.at(i)] =
                 m_codecs.at(positions.at(i)).canonicalSource(SourceValue::fromMySql(st.value(i)));
-        for (int k : m_keyIndexes)
+        for (int k : std::as_const(m_keyIndexes))
             row.key.parts << row.values.at(k).value_or(QByteArray());
         rows.insert(joinKey(row.key), row);
     }
@@ -287,7 +302,7 @@ RowSet TableComparer::readTarget(const QString &sql, const QList<ValidationKey> 
                     text = QByteArray(dbRow[i].c_str(), int(dbRow[i].size()));
                 row.values[positions.at(i)] = m_codecs.at(positions.at(i)).canonicalTarget(text);
             }
-            for (int k : m_keyIndexes)
+            for (int k : std::as_const(m_keyIndexes))
                 row.key.parts << row.values.at(k).value_or(QByteArray());
             rows.insert(joinKey(row.key), row);
         }
@@ -306,7 +321,7 @@ namespace {
 class ClientFold
 {
 public:
-    void beginRow() { m_text.clear(); }
+    void beginRow() { m_text.resize(0); } // keeps the capacity (clear() frees it)
     void add(const std::optional<QByteArray> &v)
     {
         if (!v) {
@@ -335,17 +350,17 @@ private:
 
 } // namespace
 
-QByteArray TableComparer::sourceClientXor(const KeyRange &range)
+QByteArray TableComparer::sourceClientXor(const KeyRange &range, MySqlConnection &conn)
 {
     // Select list: the key columns, then the client-side columns.
     QStringList cols = m_mapping.keyColumns;
     QList<int> positions = m_keyIndexes;
-    for (int c : m_clientColumns) {
+    for (int c : std::as_const(m_clientColumns)) {
         cols << m_mapping.columns.at(c).source.name;
         positions << c;
     }
-    MySqlStatement st(d->source, ValidationSql::mysqlSelectRange(m_plan.source.database, m_mapping.source.name,
-                                                                 cols, m_mapping.keyColumns,
+    MySqlStatement st(conn, ValidationSql::mysqlSelectRange(m_plan.source.database, m_mapping.source.name,
+                                                            cols, m_mapping.keyColumns,
                                                                  range.lower.has_value(), range.upper.has_value()));
     int index = 0;
     for (const ValidationKey &k : rangeBinds(range))
@@ -366,14 +381,14 @@ QByteArray TableComparer::sourceClientXor(const KeyRange &range)
     return fold.result();
 }
 
-QByteArray TableComparer::targetClientXor(const KeyRange &range)
+QByteArray TableComparer::targetClientXor(const KeyRange &range, PgConnection &conn)
 {
     QStringList keys, cols;
     QList<int> positions = m_keyIndexes;
-    for (int k : m_keyIndexes)
+    for (int k : std::as_const(m_keyIndexes))
         keys << m_mapping.columns.at(k).targetName;
     cols = keys;
-    for (int c : m_clientColumns) {
+    for (int c : std::as_const(m_clientColumns)) {
         cols << m_mapping.columns.at(c).targetName;
         positions << c;
     }
@@ -382,8 +397,8 @@ QByteArray TableComparer::targetClientXor(const KeyRange &range)
         addPgKey(params, k, m_keyKinds);
     const QString sql = ValidationSql::pgSelectRange(m_schema, m_targetTable, cols, keys, range.lower.has_value(),
                                                      range.upper.has_value());
-    return d->target.run(QStringLiteral("validation read of %1").arg(m_targetTable), [&] {
-        pqxx::work tx(d->target.connection());
+    return conn.run(QStringLiteral("validation read of %1").arg(m_targetTable), [&] {
+        pqxx::work tx(conn.connection());
         const pqxx::result r = tx.exec_params(sql.toStdString(), pqxx::prepare::make_dynamic_params(params));
         ClientFold fold;
         for (const auto &dbRow : r) {
@@ -406,6 +421,22 @@ QByteArray TableComparer::targetClientXor(const KeyRange &range)
 
 TableComparer::Digest TableComparer::sourceDigest(const KeyRange &range)
 {
+    Digest dg = sourceSqlDigest(range);
+    if (!m_clientColumns.isEmpty())
+        dg.clientXor = sourceClientXor(range, d->source);
+    return dg;
+}
+
+TableComparer::Digest TableComparer::targetDigest(const KeyRange &range)
+{
+    Digest dg = targetSqlDigest(range);
+    if (!m_clientColumns.isEmpty())
+        dg.clientXor = targetClientXor(range, d->target);
+    return dg;
+}
+
+TableComparer::Digest TableComparer::sourceSqlDigest(const KeyRange &range)
+{
     Digest dg;
     const QStringList keys = m_mapping.keyColumns;
     MySqlStatement st(d->source,
@@ -418,23 +449,18 @@ TableComparer::Digest TableComparer::sourceDigest(const KeyRange &range)
     st.execute();
     if (st.fetch()) {
         dg.rows = mysqlText(st.value(0)).toLongLong();
-        QByteArrayList sums;
-        for (int i = 1; i <= 4; ++i)
-            sums << mysqlText(st.value(i));
-        dg.sums = sums.join(',');
+        dg.sum = mysqlText(st.value(1));
         while (st.fetch()) {
         }
     }
-    if (!m_clientColumns.isEmpty())
-        dg.clientXor = sourceClientXor(range);
     return dg;
 }
 
-TableComparer::Digest TableComparer::targetDigest(const KeyRange &range)
+TableComparer::Digest TableComparer::targetSqlDigest(const KeyRange &range)
 {
     Digest dg;
     QStringList keys;
-    for (int k : m_keyIndexes)
+    for (int k : std::as_const(m_keyIndexes))
         keys << m_mapping.columns.at(k).targetName;
     std::vector<std::string> params;
     for (const ValidationKey &k : rangeBinds(range))
@@ -446,20 +472,26 @@ TableComparer::Digest TableComparer::targetDigest(const KeyRange &range)
         pqxx::work tx(d->target.connection());
         const pqxx::result r = tx.exec_params(sql.toStdString(), pqxx::prepare::make_dynamic_params(params));
         dg.rows = QByteArray(r[0][0].c_str()).toLongLong();
-        QByteArrayList sums;
-        for (int i = 1; i <= 4; ++i)
-            sums << QByteArray(r[0][i].c_str());
-        dg.sums = sums.join(',');
+        dg.sum = QByteArray(r[0][1].c_str());
         tx.commit();
     });
-    if (!m_clientColumns.isEmpty())
-        dg.clientXor = targetClientXor(range);
     return dg;
 }
 
 std::pair<TableComparer::Digest, TableComparer::Digest> TableComparer::digests(const KeyRange &range)
 {
-    return bothSides<Digest>([&] { return sourceDigest(range); }, [&] { return targetDigest(range); });
+    if (m_clientColumns.isEmpty())
+        return bothSides<Digest>([&] { return sourceDigest(range); }, [&] { return targetDigest(range); });
+    // Four reads at once: each side's in-database checksum on its first
+    // connection, its client-side columns on its second. Both futures are
+    // waited for (their destructors block) whatever throws first.
+    auto sourceColumns = std::async(std::launch::async, [&] { return sourceClientXor(range, d->sourceColumns); });
+    auto targetColumns = std::async(std::launch::async, [&] { return targetClientXor(range, d->targetColumns); });
+    auto result = bothSides<Digest>([&] { return sourceSqlDigest(range); },
+                                    [&] { return targetSqlDigest(range); });
+    result.first.clientXor = sourceColumns.get();
+    result.second.clientXor = targetColumns.get();
+    return result;
 }
 
 std::pair<RowSet, RowSet> TableComparer::rows(const KeyRange &range)
@@ -506,7 +538,7 @@ qint64 TableComparer::targetCount()
 RowSet TableComparer::sourceRows(const KeyRange &range)
 {
     QStringList cols;
-    for (const ColumnMapping &c : m_mapping.columns)
+    for (const ColumnMapping &c : std::as_const(m_mapping.columns))
         cols << c.source.name;
     return readSource(ValidationSql::mysqlSelectRange(m_plan.source.database, m_mapping.source.name, cols,
                                                       m_mapping.keyColumns, range.lower.has_value(),
@@ -517,9 +549,9 @@ RowSet TableComparer::sourceRows(const KeyRange &range)
 RowSet TableComparer::targetRows(const KeyRange &range)
 {
     QStringList cols, keys;
-    for (const ColumnMapping &c : m_mapping.columns)
+    for (const ColumnMapping &c : std::as_const(m_mapping.columns))
         cols << c.targetName;
-    for (int k : m_keyIndexes)
+    for (int k : std::as_const(m_keyIndexes))
         keys << m_mapping.columns.at(k).targetName;
     return readTarget(ValidationSql::pgSelectRange(m_schema, m_targetTable, cols, keys,
                                                    range.lower.has_value(), range.upper.has_value()),
@@ -529,7 +561,7 @@ RowSet TableComparer::targetRows(const KeyRange &range)
 std::optional<RowImage> TableComparer::sourceRow(const ValidationKey &key)
 {
     QStringList cols;
-    for (const ColumnMapping &c : m_mapping.columns)
+    for (const ColumnMapping &c : std::as_const(m_mapping.columns))
         cols << c.source.name;
     const RowSet rows = readSource(
         ValidationSql::mysqlSelectKey(m_plan.source.database, m_mapping.source.name, cols, m_mapping.keyColumns),
@@ -543,9 +575,9 @@ std::optional<RowImage> TableComparer::sourceRow(const ValidationKey &key)
 std::optional<RowImage> TableComparer::targetRow(const ValidationKey &key)
 {
     QStringList cols, keys;
-    for (const ColumnMapping &c : m_mapping.columns)
+    for (const ColumnMapping &c : std::as_const(m_mapping.columns))
         cols << c.targetName;
-    for (int k : m_keyIndexes)
+    for (int k : std::as_const(m_keyIndexes))
         keys << m_mapping.columns.at(k).targetName;
     const RowSet rows = readTarget(ValidationSql::pgSelectKey(m_schema, m_targetTable, cols, keys), {key}, cols);
     const auto it = rows.find(joinKey(key));
@@ -577,7 +609,7 @@ std::optional<ValidationKey> TableComparer::sourceKeyAt(const KeyRange &range, q
 std::optional<ValidationKey> TableComparer::targetKeyAt(const KeyRange &range, qint64 offset)
 {
     QStringList keys;
-    for (int k : m_keyIndexes)
+    for (int k : std::as_const(m_keyIndexes))
         keys << m_mapping.columns.at(k).targetName;
     std::vector<std::string> params;
     for (const ValidationKey &k : rangeBinds(range))
@@ -603,7 +635,7 @@ std::optional<ValidationKey> TableComparer::targetKeyAt(const KeyRange &range, q
 QList<RowImage> TableComparer::sourcePageAfter(const std::optional<ValidationKey> &after, int limit)
 {
     QStringList cols;
-    for (const ColumnMapping &c : m_mapping.columns)
+    for (const ColumnMapping &c : std::as_const(m_mapping.columns))
         cols << quoteMySqlIdentifier(c.source.name);
     MySqlStatement st(d->source, KeysetSql::mysqlSelectAfter(m_plan.source.database, m_mapping.source.name,
                                                              cols, m_mapping.keyColumns, after.has_value(),
@@ -624,7 +656,7 @@ QList<RowImage> TableComparer::sourcePageAfter(const std::optional<ValidationKey
         RowImage row;
         for (int c = 0; c < m_mapping.columns.size(); ++c)
             row.values << m_codecs.at(c).canonicalSource(SourceValue::fromMySql(st.value(c)));
-        for (int k : m_keyIndexes)
+        for (int k : std::as_const(m_keyIndexes))
             row.key.parts << row.values.at(k).value_or(QByteArray());
         rows << row;
     }
@@ -634,7 +666,7 @@ QList<RowImage> TableComparer::sourcePageAfter(const std::optional<ValidationKey
 QList<ValidationKey> TableComparer::targetKeysAfter(const std::optional<ValidationKey> &after, int limit)
 {
     QStringList keys;
-    for (int k : m_keyIndexes)
+    for (int k : std::as_const(m_keyIndexes))
         keys << m_mapping.columns.at(k).targetName;
     std::vector<std::string> params;
     if (after)
@@ -668,7 +700,7 @@ RowSet TableComparer::sourceRowsByKeys(const QList<ValidationKey> &keys)
     if (keys.isEmpty())
         return {};
     QStringList cols, tuples;
-    for (const ColumnMapping &c : m_mapping.columns)
+    for (const ColumnMapping &c : std::as_const(m_mapping.columns))
         cols << c.source.name;
     const int n = int(m_keyIndexes.size());
     QStringList marks;
@@ -691,9 +723,9 @@ RowSet TableComparer::targetRowsByKeys(const QList<ValidationKey> &keys)
     if (keys.isEmpty())
         return {};
     QStringList cols, keyNames, tuples;
-    for (const ColumnMapping &c : m_mapping.columns)
+    for (const ColumnMapping &c : std::as_const(m_mapping.columns))
         cols << c.targetName;
-    for (int k : m_keyIndexes)
+    for (int k : std::as_const(m_keyIndexes))
         keyNames << m_mapping.columns.at(k).targetName;
     const int n = int(keyNames.size());
     int next = 1;

@@ -20,8 +20,10 @@
 // bound on each side is KeyValues.h. Sampling seeks work for a single key
 // of a numeric or temporal kind (sampleCapable()).
 //
-// Not thread-safe: one per job thread (digests() and rows() use a second
-// thread internally, each side on its own connection). Errors are
+// Not thread-safe: one per job thread (digests() and rows() use more
+// threads internally, each on its own connection; members are only read
+// there, and range-for loops over them go through std::as_const — a
+// non-const begin() on a shared Qt container detaches it, a write). Errors are
 // DbException from the drivers, untouched, so the job can tell retryable
 // from fatal.
 
@@ -47,11 +49,11 @@ public:
     struct Digest
     {
         qint64 rows = 0;
-        QByteArray sums;      // "<q1>,<q2>,<q3>,<q4>" from the database
+        QByteArray sum;       // the 64-bit digest sum from the database, decimal
         QByteArray clientXor; // XOR of per-row MD5s of the client-side columns (empty when none)
         friend bool operator==(const Digest &a, const Digest &b)
         {
-            return a.rows == b.rows && a.sums == b.sums && a.clientXor == b.clientXor;
+            return a.rows == b.rows && a.sum == b.sum && a.clientXor == b.clientXor;
         }
         friend bool operator!=(const Digest &a, const Digest &b) { return !(a == b); }
     };
@@ -75,9 +77,11 @@ public:
 
     Digest sourceDigest(const KeyRange &range);
     Digest targetDigest(const KeyRange &range);
-    /// Both digests of `range`, the source's computed on a second thread
-    /// while the target's is computed on this one: the two databases work at
-    /// once. A source error is rethrown first.
+    /// Both digests of `range`, computed at once: the source's on a second
+    /// thread while the target's is computed on this one, and when the table
+    /// has client-side columns those are read on each side's second
+    /// connection meanwhile (four reads at once). A source error is rethrown
+    /// first.
     std::pair<Digest, Digest> digests(const KeyRange &range);
     /// sourceRows and targetRows of `range`, read at once likewise.
     std::pair<RowSet, RowSet> rows(const KeyRange &range);
@@ -128,10 +132,15 @@ private:
     std::pair<T, T> bothSides(const std::function<T()> &onSource, const std::function<T()> &onTarget);
     RowSet readSource(const QString &sql, const QList<ValidationKey> &binds, const QStringList &columns);
     RowSet readTarget(const QString &sql, const QList<ValidationKey> &binds, const QStringList &columns);
+    void openSource(MySqlConnection &c);
+    void openTarget(PgConnection &c);
+    /// The in-database part of a chunk digest (no clientXor).
+    Digest sourceSqlDigest(const KeyRange &range);
+    Digest targetSqlDigest(const KeyRange &range);
     /// The client-side columns' part of a chunk digest, folded while the
-    /// range is read (TableComparer.cpp, ClientFold).
-    QByteArray sourceClientXor(const KeyRange &range);
-    QByteArray targetClientXor(const KeyRange &range);
+    /// range is read on `conn` (TableComparer.cpp, ClientFold).
+    QByteArray sourceClientXor(const KeyRange &range, MySqlConnection &conn);
+    QByteArray targetClientXor(const KeyRange &range, PgConnection &conn);
 
     Plan m_plan;
     TableMapping m_mapping;

@@ -96,28 +96,21 @@ QString ValidationSql::mysqlChecksum(const QString &database, const QString &tab
                                      const QStringList &taggedExpressions, const QStringList &keys,
                                      bool hasLower, bool hasUpper)
 {
-    QStringList sums;
-    for (int q = 0; q < 4; ++q)
-        sums << QStringLiteral("COALESCE(SUM(CAST(CONV(SUBSTRING(h, %1, 8), 16, 10) AS UNSIGNED)), 0)")
-                    .arg(1 + 8 * q);
-    return QStringLiteral("SELECT COUNT(*), ") + sums.join(QStringLiteral(", ")) +
-           QStringLiteral(" FROM (SELECT MD5(CONCAT(") + taggedExpressions.join(QStringLiteral(", ")) +
-           QStringLiteral(")) AS h FROM ") + quoteMySqlQualifiedName(database, table) +
-           where(mysqlKeyPredicate(keys, hasLower, hasUpper)) + QStringLiteral(") AS chunk");
+    return QStringLiteral("SELECT COUNT(*), COALESCE(SUM(CAST(CONV(LEFT(MD5(CONCAT(") +
+           taggedExpressions.join(QStringLiteral(", ")) +
+           QStringLiteral(")), 16), 16, 10) AS UNSIGNED)), 0) FROM ") + quoteMySqlQualifiedName(database, table) +
+           where(mysqlKeyPredicate(keys, hasLower, hasUpper));
 }
 
 QString ValidationSql::pgChecksum(const QString &schema, const QString &table,
                                   const QStringList &taggedExpressions, const QStringList &keys,
                                   bool hasLower, bool hasUpper)
 {
-    QStringList sums;
-    for (int q = 0; q < 4; ++q)
-        sums << QStringLiteral("COALESCE(sum(('x' || substr(h, %1, 8))::bit(32)::bigint), 0)")
-                    .arg(1 + 8 * q);
-    return QStringLiteral("SELECT count(*), ") + sums.join(QStringLiteral(", ")) +
-           QStringLiteral(" FROM (SELECT md5(") + taggedExpressions.join(QStringLiteral(" || ")) +
-           QStringLiteral(") AS h FROM ") + quotePgQualifiedName(schema, table) +
-           where(pgKeyPredicate(keys, hasLower, hasUpper)) + QStringLiteral(" OFFSET 0) AS chunk");
+    return QStringLiteral("SELECT count(*), COALESCE(sum(('x' || substr(h, 1, 8))::bit(32)::bigint)::numeric "
+                          "* 4294967296 + sum(('x' || substr(h, 9, 8))::bit(32)::bigint), 0) FROM (SELECT md5(") +
+           taggedExpressions.join(QStringLiteral(" || ")) + QStringLiteral(") AS h FROM ") +
+           quotePgQualifiedName(schema, table) + where(pgKeyPredicate(keys, hasLower, hasUpper)) +
+           QStringLiteral(" OFFSET 0) AS chunk");
 }
 
 QString ValidationSql::mysqlSelectRange(const QString &database, const QString &table,

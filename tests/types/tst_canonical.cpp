@@ -226,6 +226,9 @@ private slots:
                                       << QByteArray("{\"a\":0,\"a\\\"b\":1,\"aA\":2}");
         QTest::newRow("escape inside a long run") << QByteArray("[\"plain text\\tthen more plain text\\\"end\"]")
                                                   << QByteArray("[\"plain text\\tthen more plain text\\\"end\"]");
+        QTest::newRow("objects at every depth")
+            << QByteArray("[{\"b\":1,\"a\":{\"d\":[{\"y\":1,\"x\":2}],\"c\":0}},{\"z\":{\"k\":1},\"a\":2}]")
+            << QByteArray("[{\"a\":{\"c\":0,\"d\":[{\"x\":2,\"y\":1}]},\"b\":1},{\"a\":2,\"z\":{\"k\":1}}]");
         QTest::newRow("1.0 = 1") << QByteArray("[1.0,1e0,10E-1,1.000]") << QByteArray("[1,1,1,1]");
         QTest::newRow("-0") << QByteArray("[-0,-0.0,0e5]") << QByteArray("[0,0,0]");
         QTest::newRow("exponents") << QByteArray("[1e2,1.5E-3,-2.50e+1]") << QByteArray("[100,0.0015,-25]");
