@@ -24,6 +24,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <random>
 
 namespace switchyard::core {
@@ -51,6 +52,9 @@ struct ValidationJob::Impl
 {
     std::unique_ptr<ControlStore> store;
     std::unique_ptr<TableComparer> cmp;
+    // Checksum mode: a second comparer computes the digests of the chunk
+    // after the current one meanwhile (null when it could not connect).
+    std::unique_ptr<TableComparer> ahead;
     TableMapping mapping;
     qint64 jobId = 0;
     ValidationCheckpoint cp; // resume point and summary, as stored
@@ -489,6 +493,28 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                                          : int(std::clamp<qint64>(s.progress.rowsEstimated / 50, 1000, 10000));
             int chunkRows = initialChunk;
             bool done = false;
+            // Checksum mode computes two chunks at once: the next chunk's
+            // digests on the second comparer while this one's are computed
+            // here (the databases and the client's reader threads are busy
+            // in turn, otherwise one slow reader idles the rest). Everything
+            // else — boundaries, bisection, rechecks, retries — stays on
+            // s.cmp; checkpoints still advance chunk by chunk, in order. A
+            // failed prefetch is redone here with the usual retries.
+            struct Prefetch
+            {
+                KeyRange range;
+                std::future<std::pair<TableComparer::Digest, TableComparer::Digest>> digests;
+            };
+            std::optional<Prefetch> prefetched;
+            if (mode == Mode::Checksum) {
+                try {
+                    s.ahead = std::make_unique<TableComparer>(m_plan, s.mapping, m_options.lockTimeoutMs,
+                                                              m_options.statementTimeoutMs);
+                    s.ahead->connect();
+                } catch (const std::exception &) {
+                    s.ahead.reset(); // one chunk at a time, then
+                }
+            }
             while (!done) {
                 if (m_control.isCancelled())
                     break;
@@ -501,10 +527,26 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                 range.lower = s.cp.after;
                 QElapsedTimer timer;
                 timer.start();
+                std::optional<Prefetch> current;
+                if (prefetched && prefetched->range.lower == s.cp.after)
+                    current.swap(prefetched);
+                prefetched.reset(); // (waits for a prefetch that no longer fits)
                 try {
-                    withRetries([&] {
-                        range.upper = s.cmp->sourceKeyAt({s.cp.after, std::nullopt}, chunkRows - 1);
-                    });
+                    if (current) {
+                        range = current->range;
+                    } else {
+                        withRetries([&] {
+                            range.upper = s.cmp->sourceKeyAt({s.cp.after, std::nullopt}, chunkRows - 1);
+                        });
+                        if (s.ahead && range.upper) {
+                            KeyRange next{range.upper, std::nullopt};
+                            withRetries([&] { next.upper = s.cmp->sourceKeyAt(next, chunkRows - 1); });
+                            TableComparer *ahead = s.ahead.get();
+                            prefetched = Prefetch{next, std::async(std::launch::async, [ahead, next] {
+                                                      return ahead->digests(next);
+                                                  })};
+                        }
+                    }
                 } catch (const ReadFailed &e) {
                     // No boundary: the rest of the table cannot be walked.
                     s.cp.unchecked << UncheckedChunk{{s.cp.after, std::nullopt}, QString::fromUtf8(e.what())};
@@ -551,9 +593,23 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                                 }
                             };
                         TableComparer::Digest ds, dt;
-                        withRetries([&] {
-                            std::tie(ds, dt) = s.cmp->digests(range);
-                        });
+                        bool have = false;
+                        if (current) {
+                            try {
+                                std::tie(ds, dt) = current->digests.get();
+                                have = true;
+                            } catch (const std::exception &) {
+                                // Redone below with retries; the second
+                                // comparer reconnects, or is given up.
+                                try {
+                                    s.ahead->connect();
+                                } catch (const std::exception &) {
+                                    s.ahead.reset();
+                                }
+                            }
+                        }
+                        if (!have)
+                            withRetries([&] { std::tie(ds, dt) = s.cmp->digests(range); });
                         chunkRowsSeen = ds.rows;
                         if (ds != dt)
                             bisect(range, ds, dt);
