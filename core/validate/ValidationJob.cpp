@@ -538,12 +538,20 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                         withRetries([&] {
                             range.upper = s.cmp->sourceKeyAt({s.cp.after, std::nullopt}, chunkRows - 1);
                         });
+                        std::optional<KeyRange> next;
                         if (s.ahead && range.upper) {
-                            KeyRange next{range.upper, std::nullopt};
-                            withRetries([&] { next.upper = s.cmp->sourceKeyAt(next, chunkRows - 1); });
+                            try {
+                                next = KeyRange{range.upper, s.cmp->sourceKeyAt({range.upper, std::nullopt},
+                                                                               chunkRows - 1)};
+                            } catch (const DbException &) {
+                                // No prefetch; the next turn looks for this
+                                // boundary again, with retries.
+                            }
+                        }
+                        if (next) {
                             TableComparer *ahead = s.ahead.get();
-                            prefetched = Prefetch{next, std::async(std::launch::async, [ahead, next] {
-                                                      return ahead->digests(next);
+                            prefetched = Prefetch{*next, std::async(std::launch::async, [ahead, r = *next] {
+                                                      return ahead->digests(r);
                                                   })};
                         }
                     }
