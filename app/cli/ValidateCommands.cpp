@@ -22,6 +22,7 @@ QString validateCommandHelp()
         "Usage: switchyard-cli validate PLAN [--table T] [--mode count|sample|checksum|full]\n"
         "                                    [--chunk-rows N] [--sample-size N]\n"
         "                                    [--recheck-delay-ms N] [--lock-timeout-ms N]\n"
+        "                                    [--chunks-in-flight 1|2]\n"
         "\n"
         "Compares the plan's tables (or one) on the source and the target and prints\n"
         "a verdict per table. Every difference is re-read before it is recorded, so\n"
@@ -37,6 +38,9 @@ QString validateCommandHelp()
         "  --recheck-delay-ms N   wait before re-reading a difference (default 200)\n"
         "  --lock-timeout-ms N    longest wait for a target lock (default 10000); a chunk\n"
         "                         that cannot be read is UNCHECKED, never a pass\n"
+        "  --chunks-in-flight N   checksum mode: 2 (default) checksums the next chunk\n"
+        "                         on a second set of connections meanwhile (up to 4\n"
+        "                         connections per database); 1 is gentler on a busy server\n"
         "\n"
         "Verdicts: pass, fail (open mismatches or different counts), in_flight (rows\n"
         "still changing), unchecked (ranges that could not be read).\n"
@@ -192,19 +196,22 @@ int runValidateCommand(const QStringList &args, QTextStream &out, QTextStream &e
     Options opts(args,
                  {QStringLiteral("table"), QStringLiteral("mode"), QStringLiteral("chunk-rows"),
                   QStringLiteral("sample-size"), QStringLiteral("recheck-delay-ms"),
-                  QStringLiteral("lock-timeout-ms")},
+                  QStringLiteral("lock-timeout-ms"), QStringLiteral("chunks-in-flight")},
                  {});
     const auto chunkRows = opts.number(QStringLiteral("chunk-rows"));
     const auto sampleSize = opts.number(QStringLiteral("sample-size"));
     const auto recheck = opts.number(QStringLiteral("recheck-delay-ms"));
     const auto lockTimeout = opts.number(QStringLiteral("lock-timeout-ms"));
+    const auto inFlight = opts.number(QStringLiteral("chunks-in-flight"));
     const QString modeText = opts.has(QStringLiteral("mode")) ? opts.value(QStringLiteral("mode"))
                                                               : QStringLiteral("checksum");
     const auto mode = ValidationJob::modeFromName(modeText);
-    if (!opts.ok() || opts.positional().size() != 1 || !mode) {
+    const bool inFlightOk = !inFlight || *inFlight == 1 || *inFlight == 2;
+    if (!opts.ok() || opts.positional().size() != 1 || !mode || !inFlightOk) {
         err << "switchyard-cli validate: "
             << (!opts.ok()   ? opts.error()
                 : !mode      ? QStringLiteral("unknown mode '%1' (count, sample, checksum or full)").arg(modeText)
+                : !inFlightOk ? QStringLiteral("--chunks-in-flight takes 1 or 2")
                              : QStringLiteral("expected one plan file"))
             << "\n"
             << validateCommandHelp();
@@ -239,6 +246,8 @@ int runValidateCommand(const QStringList &args, QTextStream &out, QTextStream &e
             o.recheckDelay = std::chrono::milliseconds(qint64(*recheck));
         if (lockTimeout)
             o.lockTimeoutMs = int(*lockTimeout);
+        if (inFlight)
+            o.chunksInFlight = int(*inFlight);
         o.operatorName = qEnvironmentVariable("USER", QStringLiteral("switchyard-cli"));
         ValidationJob job(session->plan, table, session->location, session->runId, o);
         job.setHook(failpointFromEnvironment());

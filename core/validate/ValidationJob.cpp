@@ -506,7 +506,7 @@ ValidationJob::Result ValidationJob::run(const ProgressFn &onProgress)
                 std::future<std::pair<TableComparer::Digest, TableComparer::Digest>> digests;
             };
             std::optional<Prefetch> prefetched;
-            if (mode == Mode::Checksum) {
+            if (mode == Mode::Checksum && m_options.chunksInFlight > 1) {
                 try {
                     s.ahead = std::make_unique<TableComparer>(m_plan, s.mapping, m_options.lockTimeoutMs,
                                                               m_options.statementTimeoutMs);

@@ -83,6 +83,11 @@ public:
         std::chrono::milliseconds maxBackoff{5000};
         int lockTimeoutMs = 10000;   // target lock_timeout for validation queries
         int statementTimeoutMs = 0;  // target statement_timeout (0: none)
+        /// Checksum mode: 2 computes the next chunk's digests on a second
+        /// set of connections while this one's are computed (up to four
+        /// connections per database); 1 is one chunk at a time (two per
+        /// database), gentler on a busy server.
+        int chunksInFlight = 2;
         QString operatorName = QStringLiteral("engine");
         /// 0: resume the table's unfinished job of this mode or create one.
         /// Otherwise run this existing record, which the caller (JobRunner)

@@ -143,8 +143,10 @@ for bin in "${bins[@]}"; do
     missing=()
     while read -r lib; do
         # "libfoo.so.1 => /path (0x…)", or "/lib64/ld-linux-x86-64.so.2 (0x…)"
-        path=$(ldd "$bin" | awk -v l="$lib" '$1 == l && $3 ~ /^\// { print $3; exit }
-                                              $1 ~ /^\// && substr($1, length($1) - length(l)) == "/" l { print $1; exit }')
+        # awk reads to the end (no early exit): ldd killed by SIGPIPE would
+        # fail the pipeline, and set -e with it, on a loaded machine.
+        path=$(ldd "$bin" | awk -v l="$lib" '!found && $1 == l && $3 ~ /^\// { print $3; found = 1 }
+                                              !found && $1 ~ /^\// && substr($1, length($1) - length(l)) == "/" l { print $1; found = 1 }')
         [[ -n $path ]] || {
             missing+=("$lib (not found by ldd)")
             continue
@@ -212,7 +214,7 @@ for page in "$root"/usr/share/man/man1/*.1.gz; do
 done
 cli=$root/usr/bin/switchyard-cli
 man_text=$(MANWIDTH=200 man -l "$root/usr/share/man/man1/switchyard-cli.1.gz" 2>/dev/null)
-commands=$("$cli" --help | awk '/^Commands:/ { on = 1; next } on && NF == 0 { exit } on { print $1 }')
+commands=$("$cli" --help | awk '!done && /^Commands:/ { on = 1; next } on && NF == 0 { on = 0; done = 1 } on { print $1 }')
 [[ -n $commands ]] || fail "switchyard-cli --help lists no commands"
 for c in $commands; do
     grep -Eq "^   $c\$" <<<"$man_text" && grep -q "switchyard-cli $c" <<<"$man_text" &&

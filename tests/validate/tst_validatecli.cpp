@@ -156,6 +156,10 @@ private Q_SLOTS:
                       QStringLiteral("quick")})
                      .exitCode,
                  2);
+        QCOMPARE(cli({QStringLiteral("validate"), QStringLiteral("p.yaml"), QStringLiteral("--chunks-in-flight"),
+                      QStringLiteral("3")})
+                     .exitCode,
+                 2);
         QCOMPARE(cli({QStringLiteral("repair"), QStringLiteral("p.yaml")}).exitCode, 2);
         QCOMPARE(cli({QStringLiteral("repair"), QStringLiteral("p.yaml"), QStringLiteral("--all-open"),
                       QStringLiteral("--key"), QStringLiteral("[1]")})

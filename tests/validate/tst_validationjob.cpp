@@ -189,23 +189,26 @@ private Q_SLOTS:
         // (compared on the client) and SQL-digested columns.
         f.target().exec(QStringLiteral("UPDATE t SET i = i + 1 WHERE id % 100 = 50"));
         f.target().exec(QStringLiteral("UPDATE t SET js = '{\"n\": -1}' WHERE id % 100 = 0"));
-        const qint64 run = runFor(plan, QStringLiteral("every"));
-        const ValidationJob::Result r =
-            validate(plan, QStringLiteral("t"), run, fastOptions(ValidationJob::Mode::Checksum));
-        QVERIFY2(r.state == ValidationState::Completed, qPrintable(r.error));
-        QVERIFY(r.chunks >= 6);
-        QList<int> ids;
-        for (const MismatchRecord &m : mismatches(plan, run)) {
-            const int id = m.keyJson.mid(1, m.keyJson.size() - 2).toInt(); // "[150]"
-            ids << id;
-            QCOMPARE(m.differingColumns, QStringList{id % 100 == 0 ? QStringLiteral("js") : QStringLiteral("i")});
-            QCOMPARE(storeName(m.status), QStringLiteral("open"));
+        for (int inFlight : {2, 1}) {
+            ValidationJob::Options o = fastOptions(ValidationJob::Mode::Checksum);
+            o.chunksInFlight = inFlight;
+            const qint64 run = runFor(plan, QStringLiteral("every-%1").arg(inFlight));
+            const ValidationJob::Result r = validate(plan, QStringLiteral("t"), run, o);
+            QVERIFY2(r.state == ValidationState::Completed, qPrintable(r.error));
+            QVERIFY(r.chunks >= 6);
+            QList<int> ids;
+            for (const MismatchRecord &m : mismatches(plan, run)) {
+                const int id = m.keyJson.mid(1, m.keyJson.size() - 2).toInt(); // "[150]"
+                ids << id;
+                QCOMPARE(m.differingColumns, QStringList{id % 100 == 0 ? QStringLiteral("js") : QStringLiteral("i")});
+                QCOMPARE(storeName(m.status), QStringLiteral("open"));
+            }
+            std::sort(ids.begin(), ids.end());
+            QList<int> expected;
+            for (int id = 50; id <= 600; id += 50)
+                expected << id;
+            QCOMPARE(ids, expected);
         }
-        std::sort(ids.begin(), ids.end());
-        QList<int> expected;
-        for (int id = 50; id <= 600; id += 50)
-            expected << id;
-        QCOMPARE(ids, expected);
     }
 
     void rowsChangingInFlightAreNeverOpen()
