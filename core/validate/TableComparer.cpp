@@ -1,69 +1,19 @@
 #include "validate/TableComparer.h"
+#include "validate/TableComparerPrivate.h"
 
-#include "source/MySqlConnection.h"
-#include "source/MySqlStatement.h"
-#include "target/PgConnection.h"
-#include "types/CanonicalSql.h"
-#include "types/SourceValue.h"
-#include "validate/KeyValues.h"
-#include "validate/ValidationSql.h"
 #include "backfill/KeysetSql.h"
-
-#include <QCryptographicHash>
+#include "types/SourceValue.h"
+#include "validate/ValidationSql.h"
 
 #include <pqxx/pqxx>
 
 #include <algorithm>
-#include <future>
-#include <utility>
 #include <limits>
+#include <utility>
 
 namespace switchyard::core {
 
-struct TableComparer::Impl
-{
-    MySqlConnection source;
-    PgConnection target;
-    // Second connections, open only when the table has client-side columns:
-    // digests() reads those columns on them while the first connections
-    // compute the in-database checksums.
-    MySqlConnection sourceColumns;
-    PgConnection targetColumns;
-};
-
-namespace {
-
-// Columns the chunk digest computes inside the databases. The rest (JSON,
-// which CanonicalSql cannot canonicalise, and floats) are read with the key
-// and folded in on the client. Floats could be done in SQL, but MariaDB has
-// no way to get a double's IEEE bits but arithmetic (LOG2, POW, …) that costs
-// as much as the rest of a users row together (measured: 1.0 s → 2.2 s per
-// 10 000 rows); reading 8 bytes a row is cheaper (docs/performance.md).
-bool inDatabaseDigest(const ColumnMapping &c)
-{
-    return CanonicalSql::supported(c) && c.canonical != CanonicalKind::Float;
-}
-
-QByteArray mysqlText(const MySqlValue &v)
-{
-    switch (v.kind()) {
-    case MySqlValue::Kind::Null:
-        return QByteArray();
-    case MySqlValue::Kind::Int:
-        return QByteArray::number(v.toInt64());
-    case MySqlValue::Kind::UInt:
-        return QByteArray::number(v.toUInt64());
-    case MySqlValue::Kind::Double:
-        return QByteArray::number(v.toDouble(), 'g', 17);
-    case MySqlValue::Kind::Bytes:
-        return v.bytes().toByteArray();
-    case MySqlValue::Kind::Time:
-        break;
-    }
-    return QByteArray();
-}
-
-} // namespace
+using namespace comparer;
 
 TableComparer::TableComparer(const Plan &plan, const TableMapping &mapping, int lockTimeoutMs,
                              int statementTimeoutMs)
@@ -196,45 +146,6 @@ QByteArray TableComparer::joinKey(const ValidationKey &key)
     return out;
 }
 
-namespace {
-
-void bindMySqlKey(MySqlStatement &st, int &index, const ValidationKey &key,
-                  const QList<CanonicalKind> &kinds)
-{
-    for (int i = 0; i < key.parts.size(); ++i)
-        KeyValues::bindMySql(st, index, key.parts.at(i), kinds.value(i, CanonicalKind::Text));
-}
-
-void addPgKey(std::vector<std::string> &params, const ValidationKey &key,
-              const QList<CanonicalKind> &kinds)
-{
-    for (int i = 0; i < key.parts.size(); ++i)
-        params.push_back(KeyValues::pgText(key.parts.at(i), kinds.value(i, CanonicalKind::Text)));
-}
-
-QStringList taggedExpressions(const TableMapping &m, const TypePolicies &policies, bool mysql)
-{
-    QStringList out;
-    for (const ColumnMapping &c : m.columns) {
-        if (!inDatabaseDigest(c))
-            continue;
-        out << (mysql ? CanonicalSql::mysqlTaggedExpr(c, policies) : CanonicalSql::pgTaggedExpr(c));
-    }
-    return out;
-}
-
-QList<ValidationKey> rangeBinds(const KeyRange &r)
-{
-    QList<ValidationKey> b;
-    if (r.lower)
-        b << *r.lower;
-    if (r.upper)
-        b << *r.upper;
-    return b;
-}
-
-} // namespace
-
 void TableComparer::bindSourceKey(MySqlStatement &statement, int &index, const ValidationKey &key) const
 {
     bindMySqlKey(statement, index, key, m_keyKinds);
@@ -309,214 +220,6 @@ RowSet TableComparer::readTarget(const QString &sql, const QList<ValidationKey> 
         tx.commit();
         return rows;
     });
-}
-
-namespace {
-
-// The client half of a chunk digest: per row, MD5 of the canonical key parts
-// and the client-side columns (each "<bytes>:<text>", "N" for NULL), XORed
-// over the rows — order-independent, so each side can be read in whatever
-// order its database returns. Rows are folded as they are fetched: no row
-// images, no map (this fold was the client's largest cost).
-class ClientFold
-{
-public:
-    void beginRow() { m_text.resize(0); } // keeps the capacity (clear() frees it)
-    void add(const std::optional<QByteArray> &v)
-    {
-        if (!v) {
-            m_text += 'N';
-            return;
-        }
-        m_text += QByteArray::number(v->size());
-        m_text += ':';
-        m_text += *v;
-    }
-    void endRow()
-    {
-        m_hash.reset();
-        m_hash.addData(m_text);
-        const QByteArrayView h = m_hash.resultView();
-        for (int i = 0; i < 16; ++i)
-            m_acc[i] = char(m_acc.at(i) ^ h.at(i));
-    }
-    QByteArray result() const { return m_acc; }
-
-private:
-    QByteArray m_text;
-    QByteArray m_acc = QByteArray(16, '\0');
-    QCryptographicHash m_hash{QCryptographicHash::Md5};
-};
-
-} // namespace
-
-QByteArray TableComparer::sourceClientXor(const KeyRange &range, MySqlConnection &conn)
-{
-    // Select list: the key columns, then the client-side columns.
-    QStringList cols = m_mapping.keyColumns;
-    QList<int> positions = m_keyIndexes;
-    for (int c : std::as_const(m_clientColumns)) {
-        cols << m_mapping.columns.at(c).source.name;
-        positions << c;
-    }
-    MySqlStatement st(conn, ValidationSql::mysqlSelectRange(m_plan.source.database, m_mapping.source.name,
-                                                            cols, m_mapping.keyColumns,
-                                                                 range.lower.has_value(), range.upper.has_value()));
-    int index = 0;
-    for (const ValidationKey &k : rangeBinds(range))
-        bindMySqlKey(st, index, k, m_keyKinds);
-    st.execute();
-    ClientFold fold;
-    while (st.fetch()) {
-        fold.beginRow();
-        for (int i = 0; i < positions.size(); ++i) {
-            std::optional<QByteArray> v =
-                m_codecs.at(positions.at(i)).canonicalSource(SourceValue::fromMySql(st.value(i)));
-            if (i < m_keyIndexes.size() && !v)
-                v = QByteArray(); // as RowImage::key: a NULL key part reads as empty
-            fold.add(v);
-        }
-        fold.endRow();
-    }
-    return fold.result();
-}
-
-QByteArray TableComparer::targetClientXor(const KeyRange &range, PgConnection &conn)
-{
-    QStringList keys, cols;
-    QList<int> positions = m_keyIndexes;
-    for (int k : std::as_const(m_keyIndexes))
-        keys << m_mapping.columns.at(k).targetName;
-    cols = keys;
-    for (int c : std::as_const(m_clientColumns)) {
-        cols << m_mapping.columns.at(c).targetName;
-        positions << c;
-    }
-    std::vector<std::string> params;
-    for (const ValidationKey &k : rangeBinds(range))
-        addPgKey(params, k, m_keyKinds);
-    const QString sql = ValidationSql::pgSelectRange(m_schema, m_targetTable, cols, keys, range.lower.has_value(),
-                                                     range.upper.has_value());
-    return conn.run(QStringLiteral("validation read of %1").arg(m_targetTable), [&] {
-        pqxx::work tx(conn.connection());
-        const pqxx::result r = tx.exec_params(sql.toStdString(), pqxx::prepare::make_dynamic_params(params));
-        ClientFold fold;
-        for (const auto &dbRow : r) {
-            fold.beginRow();
-            for (int i = 0; i < positions.size(); ++i) {
-                std::optional<QByteArray> text;
-                if (!dbRow[i].is_null())
-                    text = QByteArray(dbRow[i].c_str(), int(dbRow[i].size()));
-                std::optional<QByteArray> v = m_codecs.at(positions.at(i)).canonicalTarget(text);
-                if (i < m_keyIndexes.size() && !v)
-                    v = QByteArray();
-                fold.add(v);
-            }
-            fold.endRow();
-        }
-        tx.commit();
-        return fold.result();
-    });
-}
-
-TableComparer::Digest TableComparer::sourceDigest(const KeyRange &range)
-{
-    Digest dg = sourceSqlDigest(range);
-    if (!m_clientColumns.isEmpty())
-        dg.clientXor = sourceClientXor(range, d->source);
-    return dg;
-}
-
-TableComparer::Digest TableComparer::targetDigest(const KeyRange &range)
-{
-    Digest dg = targetSqlDigest(range);
-    if (!m_clientColumns.isEmpty())
-        dg.clientXor = targetClientXor(range, d->target);
-    return dg;
-}
-
-TableComparer::Digest TableComparer::sourceSqlDigest(const KeyRange &range)
-{
-    Digest dg;
-    const QStringList keys = m_mapping.keyColumns;
-    MySqlStatement st(d->source,
-                      ValidationSql::mysqlChecksum(m_plan.source.database, m_mapping.source.name,
-                                                   taggedExpressions(m_mapping, m_plan.types, true),
-                                                   keys, range.lower.has_value(), range.upper.has_value()));
-    int index = 0;
-    for (const ValidationKey &k : rangeBinds(range))
-        bindMySqlKey(st, index, k, m_keyKinds);
-    st.execute();
-    if (st.fetch()) {
-        dg.rows = mysqlText(st.value(0)).toLongLong();
-        dg.sum = mysqlText(st.value(1));
-        while (st.fetch()) {
-        }
-    }
-    return dg;
-}
-
-TableComparer::Digest TableComparer::targetSqlDigest(const KeyRange &range)
-{
-    Digest dg;
-    QStringList keys;
-    for (int k : std::as_const(m_keyIndexes))
-        keys << m_mapping.columns.at(k).targetName;
-    std::vector<std::string> params;
-    for (const ValidationKey &k : rangeBinds(range))
-        addPgKey(params, k, m_keyKinds);
-    const QString sql = ValidationSql::pgChecksum(m_schema, m_targetTable,
-                                                  taggedExpressions(m_mapping, m_plan.types, false),
-                                                  keys, range.lower.has_value(), range.upper.has_value());
-    d->target.run(QStringLiteral("validation checksum of %1").arg(m_targetTable), [&] {
-        pqxx::work tx(d->target.connection());
-        const pqxx::result r = tx.exec_params(sql.toStdString(), pqxx::prepare::make_dynamic_params(params));
-        dg.rows = QByteArray(r[0][0].c_str()).toLongLong();
-        dg.sum = QByteArray(r[0][1].c_str());
-        tx.commit();
-    });
-    return dg;
-}
-
-std::pair<TableComparer::Digest, TableComparer::Digest> TableComparer::digests(const KeyRange &range)
-{
-    if (m_clientColumns.isEmpty())
-        return bothSides<Digest>([&] { return sourceDigest(range); }, [&] { return targetDigest(range); });
-    // Four reads at once: each side's in-database checksum on its first
-    // connection, its client-side columns on its second. Both futures are
-    // waited for (their destructors block) whatever throws first.
-    auto sourceColumns = std::async(std::launch::async, [&] { return sourceClientXor(range, d->sourceColumns); });
-    auto targetColumns = std::async(std::launch::async, [&] { return targetClientXor(range, d->targetColumns); });
-    auto result = bothSides<Digest>([&] { return sourceSqlDigest(range); },
-                                    [&] { return targetSqlDigest(range); });
-    result.first.clientXor = sourceColumns.get();
-    result.second.clientXor = targetColumns.get();
-    return result;
-}
-
-std::pair<RowSet, RowSet> TableComparer::rows(const KeyRange &range)
-{
-    return bothSides<RowSet>([&] { return sourceRows(range); }, [&] { return targetRows(range); });
-}
-
-template<typename T>
-std::pair<T, T> TableComparer::bothSides(const std::function<T()> &onSource, const std::function<T()> &onTarget)
-{
-    // Each side has its own connection and only reads the comparer's
-    // immutable mapping and codecs, so the two can run at once. The future is
-    // always waited for, also when the target side throws.
-    auto source = std::async(std::launch::async, onSource);
-    std::optional<T> target;
-    std::exception_ptr targetError;
-    try {
-        target = onTarget();
-    } catch (...) {
-        targetError = std::current_exception();
-    }
-    T sourceResult = source.get(); // a source error wins: it is rethrown here
-    if (targetError)
-        std::rethrow_exception(targetError);
-    return {std::move(sourceResult), std::move(*target)};
 }
 
 qint64 TableComparer::sourceCount()

@@ -20,6 +20,9 @@
 // bound on each side is KeyValues.h. Sampling seeks work for a single key
 // of a numeric or temporal kind (sampleCapable()).
 //
+// Implemented in TableComparer.cpp (connections, rows, keys, sampling) and
+// TableComparerDigest.cpp (chunk digests), sharing TableComparerPrivate.h.
+//
 // Not thread-safe: one per job thread (digests() and rows() use more
 // threads internally, each on its own connection; members are only read
 // there, and range-for loops over them go through std::as_const — a
