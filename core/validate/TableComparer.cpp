@@ -151,6 +151,30 @@ void TableComparer::bindSourceKey(MySqlStatement &statement, int &index, const V
     bindMySqlKey(statement, index, key, m_keyKinds);
 }
 
+QStringList TableComparer::targetKeyNames() const
+{
+    QStringList names;
+    for (int k : m_keyIndexes)
+        names << m_mapping.columns.at(k).targetName;
+    return names;
+}
+
+std::vector<std::string> TableComparer::targetRangeParams(const KeyRange &range) const
+{
+    std::vector<std::string> params;
+    for (const ValidationKey &k : rangeBinds(range))
+        addPgKey(params, k, m_keyKinds);
+    return params;
+}
+
+int TableComparer::bindSourceRange(MySqlStatement &statement, const KeyRange &range) const
+{
+    int index = 0;
+    for (const ValidationKey &k : rangeBinds(range))
+        bindMySqlKey(statement, index, k, m_keyKinds);
+    return index;
+}
+
 std::vector<std::string> TableComparer::targetKeyParams(const ValidationKey &key) const
 {
     std::vector<std::string> params;
@@ -251,11 +275,10 @@ RowSet TableComparer::sourceRows(const KeyRange &range)
 
 RowSet TableComparer::targetRows(const KeyRange &range)
 {
-    QStringList cols, keys;
+    QStringList cols;
     for (const ColumnMapping &c : std::as_const(m_mapping.columns))
         cols << c.targetName;
-    for (int k : std::as_const(m_keyIndexes))
-        keys << m_mapping.columns.at(k).targetName;
+    const QStringList keys = targetKeyNames();
     return readTarget(ValidationSql::pgSelectRange(m_schema, m_targetTable, cols, keys,
                                                    range.lower.has_value(), range.upper.has_value()),
                       rangeBinds(range), cols);
@@ -277,11 +300,10 @@ std::optional<RowImage> TableComparer::sourceRow(const ValidationKey &key)
 
 std::optional<RowImage> TableComparer::targetRow(const ValidationKey &key)
 {
-    QStringList cols, keys;
+    QStringList cols;
     for (const ColumnMapping &c : std::as_const(m_mapping.columns))
         cols << c.targetName;
-    for (int k : std::as_const(m_keyIndexes))
-        keys << m_mapping.columns.at(k).targetName;
+    const QStringList keys = targetKeyNames();
     const RowSet rows = readTarget(ValidationSql::pgSelectKey(m_schema, m_targetTable, cols, keys), {key}, cols);
     const auto it = rows.find(joinKey(key));
     return it == rows.end() ? std::nullopt : std::optional<RowImage>(*it);
@@ -292,10 +314,7 @@ std::optional<ValidationKey> TableComparer::sourceKeyAt(const KeyRange &range, q
     MySqlStatement st(d->source, ValidationSql::mysqlKeyAt(m_plan.source.database, m_mapping.source.name,
                                                            m_mapping.keyColumns, range.lower.has_value(),
                                                            range.upper.has_value()));
-    int index = 0;
-    for (const ValidationKey &k : rangeBinds(range))
-        bindMySqlKey(st, index, k, m_keyKinds);
-    st.bindInt64(index, offset);
+    st.bindInt64(bindSourceRange(st, range), offset);
     st.execute();
     std::optional<ValidationKey> key;
     while (st.fetch()) {
@@ -311,12 +330,8 @@ std::optional<ValidationKey> TableComparer::sourceKeyAt(const KeyRange &range, q
 
 std::optional<ValidationKey> TableComparer::targetKeyAt(const KeyRange &range, qint64 offset)
 {
-    QStringList keys;
-    for (int k : std::as_const(m_keyIndexes))
-        keys << m_mapping.columns.at(k).targetName;
-    std::vector<std::string> params;
-    for (const ValidationKey &k : rangeBinds(range))
-        addPgKey(params, k, m_keyKinds);
+    const QStringList keys = targetKeyNames();
+    std::vector<std::string> params = targetRangeParams(range);
     params.push_back(std::to_string(offset));
     const QString sql = ValidationSql::pgKeyAt(m_schema, m_targetTable, keys, range.lower.has_value(),
                                                range.upper.has_value());
@@ -368,9 +383,7 @@ QList<RowImage> TableComparer::sourcePageAfter(const std::optional<ValidationKey
 
 QList<ValidationKey> TableComparer::targetKeysAfter(const std::optional<ValidationKey> &after, int limit)
 {
-    QStringList keys;
-    for (int k : std::as_const(m_keyIndexes))
-        keys << m_mapping.columns.at(k).targetName;
+    const QStringList keys = targetKeyNames();
     std::vector<std::string> params;
     if (after)
         addPgKey(params, *after, m_keyKinds);

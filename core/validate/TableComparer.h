@@ -135,6 +135,12 @@ private:
     std::pair<T, T> bothSides(const std::function<T()> &onSource, const std::function<T()> &onTarget);
     RowSet readSource(const QString &sql, const QList<ValidationKey> &binds, const QStringList &columns);
     RowSet readTarget(const QString &sql, const QList<ValidationKey> &binds, const QStringList &columns);
+    /// The key columns' target names; `range`'s bounds as PostgreSQL
+    /// parameters; `range`'s bounds bound into a source statement from
+    /// parameter 0 (returns the next parameter's index).
+    QStringList targetKeyNames() const;
+    std::vector<std::string> targetRangeParams(const KeyRange &range) const;
+    int bindSourceRange(MySqlStatement &statement, const KeyRange &range) const;
     void openSource(MySqlConnection &c);
     void openTarget(PgConnection &c);
     /// The in-database part of a chunk digest (no clientXor).

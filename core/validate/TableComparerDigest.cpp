@@ -71,9 +71,7 @@ QByteArray TableComparer::sourceClientXor(const KeyRange &range, MySqlConnection
     MySqlStatement st(conn, ValidationSql::mysqlSelectRange(m_plan.source.database, m_mapping.source.name,
                                                             cols, m_mapping.keyColumns,
                                                                  range.lower.has_value(), range.upper.has_value()));
-    int index = 0;
-    for (const ValidationKey &k : rangeBinds(range))
-        bindMySqlKey(st, index, k, m_keyKinds);
+    bindSourceRange(st, range);
     st.execute();
     ClientFold fold;
     while (st.fetch()) {
@@ -92,18 +90,14 @@ QByteArray TableComparer::sourceClientXor(const KeyRange &range, MySqlConnection
 
 QByteArray TableComparer::targetClientXor(const KeyRange &range, PgConnection &conn)
 {
-    QStringList keys, cols;
     QList<int> positions = m_keyIndexes;
-    for (int k : std::as_const(m_keyIndexes))
-        keys << m_mapping.columns.at(k).targetName;
-    cols = keys;
+    const QStringList keys = targetKeyNames();
+    QStringList cols = keys;
     for (int c : std::as_const(m_clientColumns)) {
         cols << m_mapping.columns.at(c).targetName;
         positions << c;
     }
-    std::vector<std::string> params;
-    for (const ValidationKey &k : rangeBinds(range))
-        addPgKey(params, k, m_keyKinds);
+    std::vector<std::string> params = targetRangeParams(range);
     const QString sql = ValidationSql::pgSelectRange(m_schema, m_targetTable, cols, keys, range.lower.has_value(),
                                                      range.upper.has_value());
     return conn.run(QStringLiteral("validation read of %1").arg(m_targetTable), [&] {
@@ -152,9 +146,7 @@ TableComparer::Digest TableComparer::sourceSqlDigest(const KeyRange &range)
                       ValidationSql::mysqlChecksum(m_plan.source.database, m_mapping.source.name,
                                                    taggedExpressions(m_mapping, m_plan.types, true),
                                                    keys, range.lower.has_value(), range.upper.has_value()));
-    int index = 0;
-    for (const ValidationKey &k : rangeBinds(range))
-        bindMySqlKey(st, index, k, m_keyKinds);
+    bindSourceRange(st, range);
     st.execute();
     if (st.fetch()) {
         dg.rows = mysqlText(st.value(0)).toLongLong();
@@ -168,12 +160,8 @@ TableComparer::Digest TableComparer::sourceSqlDigest(const KeyRange &range)
 TableComparer::Digest TableComparer::targetSqlDigest(const KeyRange &range)
 {
     Digest dg;
-    QStringList keys;
-    for (int k : std::as_const(m_keyIndexes))
-        keys << m_mapping.columns.at(k).targetName;
-    std::vector<std::string> params;
-    for (const ValidationKey &k : rangeBinds(range))
-        addPgKey(params, k, m_keyKinds);
+    const QStringList keys = targetKeyNames();
+    std::vector<std::string> params = targetRangeParams(range);
     const QString sql = ValidationSql::pgChecksum(m_schema, m_targetTable,
                                                   taggedExpressions(m_mapping, m_plan.types, false),
                                                   keys, range.lower.has_value(), range.upper.has_value());
