@@ -209,7 +209,13 @@ private Q_SLOTS:
         SWITCHYARD_NEED_SANDBOX(sb);
         BackfillFixture f(sb, QStringLiteral("tst_wc_requests"));
         fillNumbers(f.source(), QStringLiteral("items"), 60000);
-        const Plan plan = f.plan({BackfillFixture::table(QStringLiteral("items"))});
+        // Throttled from its first batch: the worker may claim the job before
+        // the `jobs throttle` below reaches it, and unthrottled it could copy
+        // the whole table in that window on a fast day (seen in a clean-clone
+        // run: the job completed before the SIGTERM that should release it).
+        TableSpec items = BackfillFixture::table(QStringLiteral("items"));
+        items.maxRowsPerSecond = 500;
+        const Plan plan = f.plan({items});
         f.applySchema(plan);
         const QString planPath = f.writePlanFile(plan);
         QProcess worker;
