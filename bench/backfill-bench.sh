@@ -19,6 +19,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 rows=1000000
 runs=3
@@ -40,59 +42,14 @@ cli=${SWITCHYARD_CLI:-build/app/switchyard-cli}
 command -v pgloader >/dev/null || sy_die "pgloader is not installed (apt-get install pgloader)"
 [[ -x /usr/bin/time ]] || sy_die "/usr/bin/time is not installed (apt-get install time)"
 
-export SWITCHYARD_SANDBOX_DIR=${BENCH_SANDBOX_DIR:-$(mktemp -d /tmp/switchyard-bench.XXXXXX)}
-export SWITCHYARD_SANDBOX_MYSQL_PORT=${BENCH_MYSQL_PORT:-53370}
-export SWITCHYARD_SANDBOX_PG_PORT=${BENCH_PG_PORT:-55470}
-cleanup() { ((keep)) || scripts/sandbox stop --purge >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-scripts/sandbox start
-eval "$(scripts/sandbox env)"
-my() { mariadb --defaults-extra-file="$SWITCHYARD_MYCNF" "$@"; }
-pg() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$SWITCHYARD_PG_PORT" -U switchyard "$@"; }
+bench_sandbox switchyard-bench 53370 55470
 mypass=$(cat "$SWITCHYARD_SANDBOX_DIR/mariadb.password")
 pgpass=$(cat "$SWITCHYARD_SANDBOX_DIR/postgresql.password")
 
 # --- The source table: ~300 bytes a row, the types a real users table has.
 sy_log "generating $rows rows in MariaDB..."
 t0=$(sy_now)
-my <<SQL
-SET NAMES utf8mb4;
-SET SESSION time_zone = '+00:00';
-DROP DATABASE IF EXISTS bench;
-CREATE DATABASE bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-USE bench;
-CREATE TABLE users (
-  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-  email VARCHAR(255) NOT NULL,
-  name VARCHAR(100) NOT NULL,
-  status ENUM('active','pending','suspended','closed') NOT NULL DEFAULT 'pending',
-  is_admin TINYINT(1) NOT NULL DEFAULT 0,
-  balance DECIMAL(12,2) NOT NULL DEFAULT 0,
-  score DOUBLE NULL,
-  prefs JSON NULL,
-  avatar_hash VARBINARY(32) NULL,
-  created_at DATETIME(6) NOT NULL,
-  updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
-  UNIQUE KEY uq_email (email)
-) ENGINE=InnoDB;
-INSERT INTO users
-SELECT seq,
-       CONCAT('user', seq, '@example.com'),
-       CONCAT(ELT(1 + seq % 5, 'Rocket', '李小龙', 'Zoë', 'Ólafur', 'Amélie'), ' ', seq,
-              IF(seq % 7 = 0, ' 🚀', '')),
-       ELT(1 + seq % 4, 'active', 'pending', 'suspended', 'closed'),
-       seq % 50 = 0,
-       (seq * 7919) % 1000000 / 100,
-       IF(seq % 11 = 0, NULL, (seq * 0.6180339887) - FLOOR(seq * 0.6180339887)),
-       JSON_OBJECT('theme', ELT(1 + seq % 3, 'dark', 'light', 'system'), 'lang',
-                   ELT(1 + seq % 4, 'en', 'de', 'fr', 'ja'), 'newsletter', seq % 2 = 0,
-                   'tags', JSON_ARRAY(CONCAT('cohort-', seq % 9), 'std')),
-       UNHEX(SHA2(seq, 256)),
-       TIMESTAMPADD(SECOND, seq * 37, '2021-01-01 00:00:00') + INTERVAL (seq % 1000000) MICROSECOND,
-       TIMESTAMPADD(SECOND, seq * 41, '2021-01-01 00:00:00')
-FROM seq_1_to_${rows};
-ANALYZE TABLE users;
-SQL
+bench_users_table bench "$rows"
 avg=$(my -N bench -e "SELECT ROUND(AVG_ROW_LENGTH) FROM information_schema.TABLES WHERE TABLE_SCHEMA='bench' AND TABLE_NAME='users'")
 sy_log "generated in $(sy_elapsed "$t0"), average row ${avg} bytes on disk"
 
