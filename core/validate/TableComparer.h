@@ -78,8 +78,6 @@ public:
     QStringList clientSideColumns() const;
     QList<CanonicalKind> keyKinds() const { return m_keyKinds; }
 
-    Digest sourceDigest(const KeyRange &range);
-    Digest targetDigest(const KeyRange &range);
     /// Both digests of `range`, computed at once: the source's on a second
     /// thread while the target's is computed on this one, and when the table
     /// has client-side columns those are read on each side's second

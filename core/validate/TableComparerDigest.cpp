@@ -122,22 +122,6 @@ QByteArray TableComparer::targetClientXor(const KeyRange &range, PgConnection &c
     });
 }
 
-TableComparer::Digest TableComparer::sourceDigest(const KeyRange &range)
-{
-    Digest dg = sourceSqlDigest(range);
-    if (!m_clientColumns.isEmpty())
-        dg.clientXor = sourceClientXor(range, d->source);
-    return dg;
-}
-
-TableComparer::Digest TableComparer::targetDigest(const KeyRange &range)
-{
-    Digest dg = targetSqlDigest(range);
-    if (!m_clientColumns.isEmpty())
-        dg.clientXor = targetClientXor(range, d->target);
-    return dg;
-}
-
 TableComparer::Digest TableComparer::sourceSqlDigest(const KeyRange &range)
 {
     Digest dg;
@@ -177,17 +161,21 @@ TableComparer::Digest TableComparer::targetSqlDigest(const KeyRange &range)
 
 std::pair<TableComparer::Digest, TableComparer::Digest> TableComparer::digests(const KeyRange &range)
 {
-    if (m_clientColumns.isEmpty())
-        return bothSides<Digest>([&] { return sourceDigest(range); }, [&] { return targetDigest(range); });
-    // Four reads at once: each side's in-database checksum on its first
-    // connection, its client-side columns on its second. Both futures are
-    // waited for (their destructors block) whatever throws first.
-    auto sourceColumns = std::async(std::launch::async, [&] { return sourceClientXor(range, d->sourceColumns); });
-    auto targetColumns = std::async(std::launch::async, [&] { return targetClientXor(range, d->targetColumns); });
+    // Up to four reads at once: each side's in-database checksum on its
+    // first connection and, when the table has any, its client-side columns
+    // on its second. The futures are always waited for (their destructors
+    // block), whatever throws first.
+    std::future<QByteArray> sourceColumns, targetColumns;
+    if (!m_clientColumns.isEmpty()) {
+        sourceColumns = std::async(std::launch::async, [&] { return sourceClientXor(range, d->sourceColumns); });
+        targetColumns = std::async(std::launch::async, [&] { return targetClientXor(range, d->targetColumns); });
+    }
     auto result = bothSides<Digest>([&] { return sourceSqlDigest(range); },
                                     [&] { return targetSqlDigest(range); });
-    result.first.clientXor = sourceColumns.get();
-    result.second.clientXor = targetColumns.get();
+    if (sourceColumns.valid()) {
+        result.first.clientXor = sourceColumns.get();
+        result.second.clientXor = targetColumns.get();
+    }
     return result;
 }
 
