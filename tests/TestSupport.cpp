@@ -1,6 +1,8 @@
 #include "TestSupport.h"
 
 #include <QDir>
+#include <QElapsedTimer>
+#include <QProcess>
 #include <QProcessEnvironment>
 
 namespace switchyard::test {
@@ -26,6 +28,43 @@ QString samplePlan(const QString &fileName)
 QString cliPath()
 {
     return env("SWITCHYARD_CLI");
+}
+
+CliRun runCli(const QStringList &args, const CliOptions &options)
+{
+    QProcess p;
+    if (!options.env.isEmpty()) {
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        for (const auto &[name, value] : options.env)
+            e.insert(name, value);
+        p.setProcessEnvironment(e);
+    }
+    p.setProcessChannelMode(options.mergeChannels ? QProcess::MergedChannels : QProcess::SeparateChannels);
+    QElapsedTimer t;
+    t.start();
+    p.start(cliPath(), args);
+    CliRun r;
+    if (!p.waitForStarted()) {
+        r.err = QStringLiteral("could not start %1").arg(cliPath());
+        return r;
+    }
+    if (options.input) {
+        p.write(*options.input);
+        p.closeWriteChannel();
+    }
+    const bool finished = p.waitForFinished(options.timeoutMs);
+    if (!finished) {
+        p.kill();
+        p.waitForFinished();
+    }
+    r.ms = t.elapsed();
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    if (!finished)
+        r.err += QStringLiteral("\ntimed out after %1 ms: %2").arg(options.timeoutMs).arg(args.join(QLatin1Char(' ')));
+    else if (p.exitStatus() == QProcess::NormalExit)
+        r.exitCode = p.exitCode();
+    return r;
 }
 
 bool sandboxRequired()

@@ -22,6 +22,29 @@ QString samplePlan(const QString &fileName);
 /// Path of the built switchyard-cli.
 QString cliPath();
 
+/// One run of switchyard-cli, as the CLI tests see it.
+struct CliRun
+{
+    int exitCode = -1; // -1: did not start, crashed or timed out
+    QString out;       // stdout (stdout and stderr in time order when merged)
+    QString err;
+    qint64 ms = 0;     // wall time
+    /// Everything it printed.
+    QString output() const { return out + err; }
+};
+
+struct CliOptions
+{
+    QList<QPair<QString, QString>> env; // added to the test's environment
+    /// Written to stdin, which is then closed; nullopt leaves stdin open and
+    /// empty (for prompts that must not see end-of-file).
+    std::optional<QByteArray> input = QByteArray();
+    bool mergeChannels = false;
+    int timeoutMs = 60000; // then killed: exitCode -1, what it printed kept
+};
+
+CliRun runCli(const QStringList &args, const CliOptions &options = {});
+
 struct ServerSettings
 {
     QString host;

@@ -7,9 +7,7 @@
 
 #include "plan/PlanWriter.h"
 
-#include <QElapsedTimer>
 #include <QFile>
-#include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -19,34 +17,14 @@ using namespace switchyard::test;
 
 namespace {
 
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-    qint64 ms = 0;
-};
+using switchyard::test::CliRun;
 
 /// stdinData: written then closed; nullopt: stdin left open with nothing in it.
 CliRun cli(const QStringList &args, const std::optional<QByteArray> &stdinData = QByteArray())
 {
-    QProcess p;
-    QElapsedTimer t;
-    t.start();
-    p.start(cliPath(), args);
-    if (!p.waitForStarted())
-        return {};
-    if (stdinData) {
-        p.write(*stdinData);
-        p.closeWriteChannel();
-    }
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError()), t.elapsed()};
+    switchyard::test::CliOptions o;
+    o.input = stdinData;
+    return switchyard::test::runCli(args, o);
 }
 
 QString writePlan(BackfillFixture &fx, const Plan &plan)

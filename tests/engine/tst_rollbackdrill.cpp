@@ -35,25 +35,13 @@ using namespace switchyard::test;
 
 namespace {
 
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using switchyard::test::CliRun;
 
 CliRun cli(const QStringList &args, int timeoutMs = 180000)
 {
-    QProcess p;
-    p.start(cliPath(), args);
-    p.closeWriteChannel();
-    if (!p.waitForStarted() || !p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return {-1, QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    switchyard::test::CliOptions o;
+    o.timeoutMs = timeoutMs;
+    return switchyard::test::runCli(args, o);
 }
 
 /// A background switchyard-cli (worker, workload), stopped with SIGINT like Ctrl-C.

@@ -22,28 +22,13 @@ using switchyard::test::BackfillFixture;
 
 namespace {
 
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using switchyard::test::CliRun;
 
 CliRun cli(const QStringList &args, int timeoutMs = 60000)
 {
-    QProcess p;
-    p.start(switchyard::test::cliPath(), args);
-    CliRun r;
-    if (!p.waitForStarted() || !p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = QStringLiteral("timed out: ") + args.join(QLatin1Char(' '));
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    switchyard::test::CliOptions o;
+    o.timeoutMs = timeoutMs;
+    return switchyard::test::runCli(args, o);
 }
 
 void fillNumbers(MySqlConnection &c, const QString &table, int n)

@@ -4,7 +4,6 @@
 #include "flags/FlagReader.h"
 #include "target/PgConnection.h"
 
-#include <QProcess>
 
 namespace switchyard::test {
 
@@ -66,27 +65,27 @@ QVariantMap ClientFixture::user(int n)
 
 namespace {
 
-std::pair<int, QString> runCli(const QStringList &args)
+// Merged output, up to 90 s: validate --mode full and the repair drain.
+std::pair<int, QString> runCliMerged(const QStringList &args)
 {
-    QProcess p;
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(cliPath(), args);
-    if (!p.waitForStarted() || !p.waitForFinished(90000))
-        return {-1, QStringLiteral("switchyard-cli did not finish: %1").arg(p.errorString())};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAll())};
+    CliOptions o;
+    o.mergeChannels = true;
+    o.timeoutMs = 90000;
+    const CliRun r = runCli(args, o);
+    return {r.exitCode, r.output()};
 }
 
 } // namespace
 
 std::pair<int, QString> ClientFixture::validateFullCli(const Plan &plan, const QString &table) const
 {
-    return runCli({QStringLiteral("validate"), writePlanFile(plan), QStringLiteral("--mode"), QStringLiteral("full"),
-                   QStringLiteral("--table"), table, QStringLiteral("--recheck-delay-ms"), QStringLiteral("50")});
+    return runCliMerged({QStringLiteral("validate"), writePlanFile(plan), QStringLiteral("--mode"), QStringLiteral("full"),
+                         QStringLiteral("--table"), table, QStringLiteral("--recheck-delay-ms"), QStringLiteral("50")});
 }
 
 std::pair<int, QString> ClientFixture::drainRepairQueueCli(const Plan &plan) const
 {
-    return runCli({QStringLiteral("repair"), writePlanFile(plan), QStringLiteral("--queue")});
+    return runCliMerged({QStringLiteral("repair"), writePlanFile(plan), QStringLiteral("--queue")});
 }
 
 } // namespace switchyard::test

@@ -16,20 +16,14 @@ using switchyard::test::ClientFixture;
 
 namespace {
 
-struct CliRun
-{
-    int exitCode = -1;
-    QString output;
-};
+using switchyard::test::CliRun;
 
 CliRun cli(const QStringList &args, int timeoutMs = 60000)
 {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(switchyard::test::cliPath(), args);
-    p.waitForFinished(timeoutMs);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAll())};
+    switchyard::test::CliOptions o;
+    o.mergeChannels = true;
+    o.timeoutMs = timeoutMs;
+    return switchyard::test::runCli(args, o);
 }
 
 qint64 count(PgConnection &pg, const QString &sql)
@@ -52,14 +46,14 @@ private Q_SLOTS:
 
         CliRun r = cli({QStringLiteral("flags"), QStringLiteral("show"), plan});
         QCOMPARE(r.exitCode, 0);
-        QVERIFY2(r.output.contains(QStringLiteral("No flags published yet")), qPrintable(r.output));
+        QVERIFY2(r.output().contains(QStringLiteral("No flags published yet")), qPrintable(r.output()));
 
         // One bad pair: nothing is written.
         r = cli({QStringLiteral("flags"), QStringLiteral("set"), plan, QStringLiteral("write_target=on"),
                  QStringLiteral("read_percent=150"), QStringLiteral("--operator"), QStringLiteral("dana"),
                  QStringLiteral("--reason"), QStringLiteral("x")});
         QCOMPARE(r.exitCode, 2);
-        QVERIFY2(r.output.contains(QStringLiteral("expected a whole number from 0 to 100")), qPrintable(r.output));
+        QVERIFY2(r.output().contains(QStringLiteral("expected a whole number from 0 to 100")), qPrintable(r.output()));
         QCOMPARE(count(f.target(), QStringLiteral("SELECT count(*) FROM pg_tables WHERE schemaname = 'switchyard' AND tablename = 'flags'")), 0);
 
         // No reason: refused.
@@ -71,8 +65,8 @@ private Q_SLOTS:
                  QStringLiteral("read_from=target"), QStringLiteral("read_percent=10"),
                  QStringLiteral("--operator"), QStringLiteral("dana"), QStringLiteral("--reason"),
                  QStringLiteral("dual write release deployed")});
-        QVERIFY2(r.exitCode == 0, qPrintable(r.output));
-        QVERIFY2(r.output.contains(QStringLiteral("Published flags version 1")), qPrintable(r.output));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.output()));
+        QVERIFY2(r.output().contains(QStringLiteral("Published flags version 1")), qPrintable(r.output()));
         QCOMPARE(count(f.target(), QStringLiteral("SELECT version FROM switchyard.flag_version")), 1);
 
         // The same again: nothing to change.
@@ -82,8 +76,8 @@ private Q_SLOTS:
 
         r = cli({QStringLiteral("flags"), QStringLiteral("show"), plan});
         QCOMPARE(r.exitCode, 0);
-        QVERIFY2(r.output.contains(QStringLiteral("Flags version 1")), qPrintable(r.output));
-        QVERIFY2(r.output.contains(QRegularExpression(QStringLiteral("read_percent\\s+10\\s+v1"))), qPrintable(r.output));
+        QVERIFY2(r.output().contains(QStringLiteral("Flags version 1")), qPrintable(r.output()));
+        QVERIFY2(r.output().contains(QRegularExpression(QStringLiteral("read_percent\\s+10\\s+v1"))), qPrintable(r.output()));
 
         // The audit log says who and why, with the old and new values.
         ControlStore store = ControlStore::open(ControlStoreLocation::fromPlan(f.plan()));
@@ -107,17 +101,17 @@ private Q_SLOTS:
                               QStringLiteral("--duration"), QStringLiteral("2"), QStringLiteral("--mix"),
                               QStringLiteral("5:3:1:0"), QStringLiteral("--fail-secondary"), QStringLiteral("1"),
                               QStringLiteral("--report-every"), QStringLiteral("1")});
-        QVERIFY2(r.exitCode == 0, qPrintable(r.output));
-        QVERIFY2(r.output.contains(QStringLiteral("p99")), qPrintable(r.output));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.output()));
+        QVERIFY2(r.output().contains(QStringLiteral("p99")), qPrintable(r.output()));
         const QRegularExpression totals(QStringLiteral("insert (\\d+)  update (\\d+)  delete (\\d+)"));
         QRegularExpressionMatch last;
-        for (auto it = totals.globalMatch(r.output); it.hasNext();)
+        for (auto it = totals.globalMatch(r.output()); it.hasNext();)
             last = it.next();
-        QVERIFY2(last.hasMatch(), qPrintable(r.output));
+        QVERIFY2(last.hasMatch(), qPrintable(r.output()));
         const qint64 writes = last.captured(1).toLongLong() + last.captured(2).toLongLong() +
                               last.captured(3).toLongLong();
         // (Not a throughput test: a loaded CI machine may not reach the rate.)
-        QVERIFY2(writes >= 20, qPrintable(r.output));
+        QVERIFY2(writes >= 20, qPrintable(r.output()));
         // Every secondary write failed, and every one is queued: none lost.
         QCOMPARE(count(f.target(), QStringLiteral("SELECT count(*) FROM switchyard.repair_queue")), writes);
         QCOMPARE(f.targetCount(QStringLiteral("users")), 0);
@@ -135,8 +129,8 @@ private Q_SLOTS:
                               QStringLiteral("1:0:0:0"), QStringLiteral("--corrupt-secondary"), QStringLiteral("1"),
                               QStringLiteral("--max-corrupt"), QStringLiteral("2"), QStringLiteral("--report-every"),
                               QStringLiteral("1")});
-        QVERIFY2(r.exitCode == 0, qPrintable(r.output));
-        QVERIFY2(r.output.contains(QStringLiteral("corrupted 2 target rows")), qPrintable(r.output));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.output()));
+        QVERIFY2(r.output().contains(QStringLiteral("corrupted 2 target rows")), qPrintable(r.output()));
         // Inserts only, so no later write heals a corrupted row: exactly 2.
         const qint64 marked = count(
             f.target(), QStringLiteral("SELECT count(*) FROM users WHERE name LIKE '%(corrupt)'"));

@@ -7,28 +7,17 @@
 #include "report/PlanDocument.h"
 #include "plan/PlanLoader.h"
 
-#include <QProcess>
 #include <QTemporaryDir>
 
 using namespace switchyard::core;
 
 namespace {
 
-struct CliRun
-{
-    int exitCode = -1;
-    QString output;
-};
+using switchyard::test::CliRun;
 
 CliRun cli(const QStringList &args)
 {
-    QProcess p;
-    p.setProcessChannelMode(QProcess::SeparateChannels);
-    p.start(switchyard::test::cliPath(), args);
-    if (!p.waitForStarted() || !p.waitForFinished(60000))
-        return {};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            QString::fromUtf8(p.readAllStandardOutput()) + QString::fromUtf8(p.readAllStandardError())};
+    return switchyard::test::runCli(args);
 }
 
 QStringList expectedTexts(const Plan &plan)
@@ -66,8 +55,8 @@ private Q_SLOTS:
         QCOMPARE(loaded.plan->risks.size(), 3);
 
         CliRun r = cli({QStringLiteral("plan"), QStringLiteral("doc"), planPath, QStringLiteral("--no-measure")});
-        QVERIFY2(r.exitCode == 0, qPrintable(r.output));
-        const QString md = r.output.simplified();
+        QVERIFY2(r.exitCode == 0, qPrintable(r.output()));
+        const QString md = r.output().simplified();
         for (const QString &t : texts)
             QVERIFY2(md.contains(t), qPrintable(t));
         QVERIFY(md.contains(QLatin1String("Not measured")));
@@ -76,7 +65,7 @@ private Q_SLOTS:
         const QString pdf = dir.filePath(QStringLiteral("plan.pdf"));
         r = cli({QStringLiteral("plan"), QStringLiteral("doc"), planPath, QStringLiteral("--format"), QStringLiteral("pdf"),
                  QStringLiteral("--out"), pdf, QStringLiteral("--no-measure")});
-        QVERIFY2(r.exitCode == 0, qPrintable(r.output));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.output()));
         const QString text = switchyard::test::pdfText(pdf);
         for (const QString &t : texts)
             QVERIFY2(text.contains(t.simplified()), qPrintable(t));

@@ -11,7 +11,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 
 #include <sys/stat.h>
@@ -22,23 +21,14 @@ using switchyard::test::ReportRun;
 
 namespace {
 
-struct CliRun
-{
-    int exitCode = -1;
-    QString output;
-};
+using switchyard::test::CliRun;
 
 CliRun cli(const QStringList &args, const QString &configHome)
 {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome);
-    p.setProcessEnvironment(env);
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(switchyard::test::cliPath(), args);
-    if (!p.waitForStarted() || !p.waitForFinished(60000))
-        return {};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAll())};
+    switchyard::test::CliOptions o;
+    o.env = {{QStringLiteral("XDG_CONFIG_HOME"), configHome}};
+    o.mergeChannels = true;
+    return switchyard::test::runCli(args, o);
 }
 
 QStringList signArgs(const ReportRun &run, const QString &out)
@@ -67,14 +57,14 @@ private Q_SLOTS:
         const QString pdf = dir.filePath(QStringLiteral("report.pdf"));
 
         CliRun r = cli(signArgs(run, pdf), config);
-        QVERIFY2(r.exitCode == 0, qPrintable(r.output));
-        QVERIFY2(r.output.contains(QLatin1String("Verdict: PASS")), qPrintable(r.output));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.output()));
+        QVERIFY2(r.output().contains(QLatin1String("Verdict: PASS")), qPrintable(r.output()));
         const QString key = config + QStringLiteral("/switchyard/signing-key.pem");
         const QString pub = config + QStringLiteral("/switchyard/signing-key.pub.pem");
         struct stat st {};
         QCOMPARE(::stat(QFile::encodeName(key).constData(), &st), 0);
         QCOMPARE(st.st_mode & 0777, mode_t(0600));
-        QVERIFY(r.output.contains(QLatin1String("(created now)")));
+        QVERIFY(r.output().contains(QLatin1String("(created now)")));
         QVERIFY(QFile::exists(pdf + QStringLiteral(".sig")));
         const QString jsonPath = dir.filePath(QStringLiteral("report.json"));
         QVERIFY(QFile::exists(jsonPath));
@@ -110,14 +100,14 @@ private Q_SLOTS:
 
         // Verification: valid, pinned to the signer's key.
         r = cli({QStringLiteral("report"), QStringLiteral("verify"), pdf}, config);
-        QVERIFY2(r.exitCode == 0, qPrintable(r.output));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.output()));
         r = cli({QStringLiteral("report"), QStringLiteral("verify"), pdf, QStringLiteral("--pubkey"), pub}, config);
-        QVERIFY2(r.exitCode == 0 && r.output.contains(QLatin1String("the key you named")), qPrintable(r.output));
+        QVERIFY2(r.exitCode == 0 && r.output().contains(QLatin1String("the key you named")), qPrintable(r.output()));
 
         // Another key: not the signer's.
         const ReportSigner other = ReportSigner::loadOrCreate(dir.filePath(QStringLiteral("other.pem")));
         r = cli({QStringLiteral("report"), QStringLiteral("verify"), pdf, QStringLiteral("--pubkey"), other.publicKeyPath()}, config);
-        QVERIFY2(r.exitCode == 1 && r.output.contains(QLatin1String("another key")), qPrintable(r.output));
+        QVERIFY2(r.exitCode == 1 && r.output().contains(QLatin1String("another key")), qPrintable(r.output()));
 
         // One changed byte.
         QFile file(pdf);
@@ -129,14 +119,14 @@ private Q_SLOTS:
         file.write(bytes);
         file.close();
         r = cli({QStringLiteral("report"), QStringLiteral("verify"), pdf, QStringLiteral("--pubkey"), pub}, config);
-        QVERIFY2(r.exitCode == 1 && r.output.contains(QLatin1String("changed after signing")), qPrintable(r.output));
+        QVERIFY2(r.exitCode == 1 && r.output().contains(QLatin1String("changed after signing")), qPrintable(r.output()));
         r = cli({QStringLiteral("report"), QStringLiteral("verify"), pdf}, config);
         QCOMPARE(r.exitCode, 1);
 
         // The key is reused: the second report has the same fingerprint.
         r = cli(signArgs(run, dir.filePath(QStringLiteral("again.pdf"))), config);
-        QVERIFY2(r.exitCode == 0 && !r.output.contains(QLatin1String("(created now)")) && r.output.contains(fingerprint),
-                 qPrintable(r.output));
+        QVERIFY2(r.exitCode == 0 && !r.output().contains(QLatin1String("(created now)")) && r.output().contains(fingerprint),
+                 qPrintable(r.output()));
     }
 
     void openMismatchOnlySignedWithExceptions()
@@ -150,18 +140,18 @@ private Q_SLOTS:
         const QString pdf = dir.filePath(QStringLiteral("report.pdf"));
 
         CliRun r = cli(signArgs(run, pdf), config);
-        QVERIFY2(r.exitCode == 1 && r.output.contains(QLatin1String("never as PASS")), qPrintable(r.output));
+        QVERIFY2(r.exitCode == 1 && r.output().contains(QLatin1String("never as PASS")), qPrintable(r.output()));
         QVERIFY(!QFile::exists(pdf));
 
         r = cli(signArgs(run, pdf) << QStringLiteral("--exceptions"), config);
-        QVERIFY2(r.exitCode == 1, qPrintable(r.output)); // written, but NOT READY
-        QVERIFY2(r.output.contains(QLatin1String("Verdict: NOT READY")), qPrintable(r.output));
+        QVERIFY2(r.exitCode == 1, qPrintable(r.output())); // written, but NOT READY
+        QVERIFY2(r.output().contains(QLatin1String("Verdict: NOT READY")), qPrintable(r.output()));
         const QString page1 = switchyard::test::pdfText(pdf, 1, 1);
         QVERIFY2(page1.contains(QLatin1String("Verdict: NOT READY")), qPrintable(page1));
         QVERIFY(page1.contains(QLatin1String("Table t: 1 open mismatch")));
         QVERIFY(page1.contains(QLatin1String("SIGNED WITH EXCEPTIONS")));
         r = cli({QStringLiteral("report"), QStringLiteral("verify"), pdf}, config);
-        QVERIFY2(r.exitCode == 0, qPrintable(r.output));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.output()));
         ControlStore cs = ControlStore::open(ControlStoreLocation::fromPlan(run.plan));
         QCOMPARE(cs.runs().signOffs(run.runId).first().verdict, QStringLiteral("approved_with_exceptions"));
 

@@ -8,32 +8,21 @@
 #include "backfill/BackfillJob.h"
 #include "store/ControlStore.h"
 
-#include <QProcess>
 
 using namespace switchyard::core;
 using switchyard::test::BackfillFixture;
 
 namespace {
 
-struct CliRun
-{
-    int exitCode = -1;
-    QString output;
-};
+using switchyard::test::CliRun;
 
 CliRun cli(const QStringList &args, const QString &failpoint = {})
 {
-    QProcess p;
-    if (!failpoint.isEmpty()) {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("SWITCHYARD_FAILPOINT"), failpoint);
-        p.setProcessEnvironment(env);
-    }
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(switchyard::test::cliPath(), args);
-    if (!p.waitForStarted() || !p.waitForFinished(60000))
-        return {};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAll())};
+    switchyard::test::CliOptions o;
+    if (!failpoint.isEmpty())
+        o.env = {{QStringLiteral("SWITCHYARD_FAILPOINT"), failpoint}};
+    o.mergeChannels = true;
+    return switchyard::test::runCli(args, o);
 }
 
 } // namespace
@@ -72,8 +61,8 @@ private Q_SLOTS:
                                QStringLiteral("--recheck-delay-ms"), QStringLiteral("20")};
 
         CliRun r = cli(QStringList{QStringLiteral("validate"), planPath} + fast);
-        QVERIFY2(r.exitCode == 0, qPrintable(r.output));
-        QVERIFY2(r.output.contains(QStringLiteral("t: PASS")), qPrintable(r.output));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.output()));
+        QVERIFY2(r.output().contains(QStringLiteral("t: PASS")), qPrintable(r.output()));
 
         f.target().exec(QStringLiteral(
             "UPDATE t SET i = -1, d = 0.01, bl = '\\x00', ts = ts + interval '1 microsecond',"
@@ -84,35 +73,35 @@ private Q_SLOTS:
         f.source().exec(QStringLiteral("DELETE FROM t WHERE id = 301"));
 
         r = cli(QStringList{QStringLiteral("validate"), planPath} + fast);
-        QVERIFY2(r.exitCode == 1, qPrintable(r.output));
-        QVERIFY2(r.output.contains(QStringLiteral("t: FAIL")), qPrintable(r.output));
-        QVERIFY2(r.output.contains(QStringLiteral("5 open")), qPrintable(r.output));
+        QVERIFY2(r.exitCode == 1, qPrintable(r.output()));
+        QVERIFY2(r.output().contains(QStringLiteral("t: FAIL")), qPrintable(r.output()));
+        QVERIFY2(r.output().contains(QStringLiteral("5 open")), qPrintable(r.output()));
 
         r = cli({QStringLiteral("mismatches"), planPath, QStringLiteral("--status"), QStringLiteral("open")});
         QCOMPARE(r.exitCode, 0);
-        QVERIFY2(r.output.contains(QStringLiteral("5 mismatch(es)")), qPrintable(r.output));
-        QVERIFY2(r.output.contains(QStringLiteral("key [300]  missing_in_target")), qPrintable(r.output));
-        QVERIFY2(r.output.contains(QStringLiteral("key [1000]  missing_in_source")), qPrintable(r.output));
-        QVERIFY2(r.output.contains(QStringLiteral("columns: i, d, bl, dtm, ts, tm, js, en")), qPrintable(r.output));
+        QVERIFY2(r.output().contains(QStringLiteral("5 mismatch(es)")), qPrintable(r.output()));
+        QVERIFY2(r.output().contains(QStringLiteral("key [300]  missing_in_target")), qPrintable(r.output()));
+        QVERIFY2(r.output().contains(QStringLiteral("key [1000]  missing_in_source")), qPrintable(r.output()));
+        QVERIFY2(r.output().contains(QStringLiteral("columns: i, d, bl, dtm, ts, tm, js, en")), qPrintable(r.output()));
 
         r = cli({QStringLiteral("repair"), planPath, QStringLiteral("--key"), QStringLiteral("[5]"),
                  QStringLiteral("--operator"), QStringLiteral("ann")});
-        QVERIFY2(r.exitCode == 0, qPrintable(r.output));
-        QVERIFY2(r.output.contains(QStringLiteral("1 repaired, 0 not")), qPrintable(r.output));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.output()));
+        QVERIFY2(r.output().contains(QStringLiteral("1 repaired, 0 not")), qPrintable(r.output()));
 
         r = cli({QStringLiteral("repair"), planPath, QStringLiteral("--all-open"), QStringLiteral("--table"),
                  QStringLiteral("t")});
-        QVERIFY2(r.exitCode == 0, qPrintable(r.output));
-        QVERIFY2(r.output.contains(QStringLiteral("4 repaired, 0 not")), qPrintable(r.output));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.output()));
+        QVERIFY2(r.output().contains(QStringLiteral("4 repaired, 0 not")), qPrintable(r.output()));
 
         // The independent oracle agrees, and validation passes again.
         const QStringList diff = f.differences(plan, QStringLiteral("t"));
         QVERIFY2(diff.isEmpty(), qPrintable(diff.join(QLatin1Char('\n'))));
         r = cli(QStringList{QStringLiteral("validate"), planPath} + fast);
-        QVERIFY2(r.exitCode == 0, qPrintable(r.output));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.output()));
 
         r = cli({QStringLiteral("mismatches"), planPath, QStringLiteral("--status"), QStringLiteral("repaired")});
-        QVERIFY2(r.output.contains(QStringLiteral("5 mismatch(es)")), qPrintable(r.output));
+        QVERIFY2(r.output().contains(QStringLiteral("5 mismatch(es)")), qPrintable(r.output()));
         ControlStore cs = ControlStore::open(ControlStoreLocation::fromPlan(plan));
         const qint64 run = cs.runs().latestRun(plan.migration.name)->id;
         int repairs = 0;
@@ -141,12 +130,12 @@ private Q_SLOTS:
         // one further on must.
         f.target().exec(QStringLiteral("UPDATE r SET v = 0 WHERE id IN (150, 850)"));
         const CliRun resumed = cli(args);
-        QVERIFY2(resumed.exitCode == 1, qPrintable(resumed.output));
-        QVERIFY2(resumed.output.contains(QStringLiteral("resumed")), qPrintable(resumed.output));
-        QVERIFY2(resumed.output.contains(QStringLiteral("1,000 rows, 11 chunks, 1 open")), qPrintable(resumed.output));
+        QVERIFY2(resumed.exitCode == 1, qPrintable(resumed.output()));
+        QVERIFY2(resumed.output().contains(QStringLiteral("resumed")), qPrintable(resumed.output()));
+        QVERIFY2(resumed.output().contains(QStringLiteral("1,000 rows, 11 chunks, 1 open")), qPrintable(resumed.output()));
         const CliRun list = cli({QStringLiteral("mismatches"), planPath});
-        QVERIFY2(list.output.contains(QStringLiteral("key [850]")), qPrintable(list.output));
-        QVERIFY2(!list.output.contains(QStringLiteral("key [150]")), qPrintable(list.output));
+        QVERIFY2(list.output().contains(QStringLiteral("key [850]")), qPrintable(list.output()));
+        QVERIFY2(!list.output().contains(QStringLiteral("key [150]")), qPrintable(list.output()));
     }
 
     void usageErrors()
