@@ -53,21 +53,7 @@ bench_users_table bench "$rows"
 avg=$(my -N bench -e "SELECT ROUND(AVG_ROW_LENGTH) FROM information_schema.TABLES WHERE TABLE_SCHEMA='bench' AND TABLE_NAME='users'")
 sy_log "generated in $(sy_elapsed "$t0"), average row ${avg} bytes on disk"
 
-# --- Plan for switchyard-cli (control store in the sandbox folder).
-plan=$SWITCHYARD_SANDBOX_DIR/bench-plan.yaml
-cat >"$plan" <<YAML
-version: 1
-migration: {name: bench, owner: bench}
-source: {engine: mariadb, host: 127.0.0.1, port: $SWITCHYARD_MYSQL_PORT, user: switchyard, database: bench}
-target: {engine: postgresql, host: 127.0.0.1, port: $SWITCHYARD_PG_PORT, user: switchyard, database: bench}
-control_store: {sqlite: $SWITCHYARD_SANDBOX_DIR/bench-control.sqlite}
-tables:
-  - name: users
-    consistency: locking
-strategy: dual_write
-phases:
-  - {id: copy, title: Copy, flags: {write_target: on}}
-YAML
+plan=$(bench_plan bench)
 pg -d switchyard -c "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench"
 
 results=$SWITCHYARD_SANDBOX_DIR/results.tsv

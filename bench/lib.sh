@@ -62,3 +62,24 @@ FROM seq_1_to_${rows};
 ANALYZE TABLE users;
 SQL
 }
+
+# bench_plan DATABASE: writes a one-phase plan over DATABASE's users table on
+# both sides (locking consistency, the default; control store in the sandbox
+# folder) to $SWITCHYARD_SANDBOX_DIR/DATABASE-plan.yaml and prints its path.
+bench_plan() {
+    local db=$1 file=$SWITCHYARD_SANDBOX_DIR/$1-plan.yaml
+    cat >"$file" <<YAML
+version: 1
+migration: {name: $db, owner: bench}
+source: {engine: mariadb, host: 127.0.0.1, port: $SWITCHYARD_MYSQL_PORT, user: switchyard, database: $db}
+target: {engine: postgresql, host: 127.0.0.1, port: $SWITCHYARD_PG_PORT, user: switchyard, database: $db}
+control_store: {sqlite: $SWITCHYARD_SANDBOX_DIR/$db-control.sqlite}
+tables:
+  - name: users
+    consistency: locking
+strategy: dual_write
+phases:
+  - {id: copy, title: Copy, flags: {write_target: on}}
+YAML
+    printf '%s\n' "$file"
+}

@@ -52,19 +52,7 @@ t0=$(sy_now)
 bench_users_table vbench "$rows"
 sy_log "generated in $(sy_elapsed "$t0")"
 
-plan=$SWITCHYARD_SANDBOX_DIR/vbench-plan.yaml
-cat >"$plan" <<YAML
-version: 1
-migration: {name: vbench, owner: bench}
-source: {engine: mariadb, host: 127.0.0.1, port: $SWITCHYARD_MYSQL_PORT, user: switchyard, database: vbench}
-target: {engine: postgresql, host: 127.0.0.1, port: $SWITCHYARD_PG_PORT, user: switchyard, database: vbench}
-control_store: {sqlite: $SWITCHYARD_SANDBOX_DIR/vbench-control.sqlite}
-tables:
-  - name: users
-strategy: dual_write
-phases:
-  - {id: copy, title: Copy, flags: {write_target: on}}
-YAML
+plan=$(bench_plan vbench)
 pg -d switchyard -c "DROP DATABASE IF EXISTS vbench" -c "CREATE DATABASE vbench"
 sy_log "copying to PostgreSQL (switchyard-cli backfill)..."
 t0=$(sy_now)
