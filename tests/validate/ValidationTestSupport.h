@@ -59,4 +59,14 @@ inline void copy(const Plan &plan, const QString &table)
         qFatal("backfill failed: %s", qPrintable(r.error));
 }
 
+/// A plan over `table` (already filled on the source), its schema applied
+/// and the rows copied to the target: the starting point of most tests.
+inline Plan copiedToTarget(BackfillFixture &f, const QString &table)
+{
+    const Plan plan = f.plan({BackfillFixture::table(table)});
+    f.applySchema(plan);
+    copy(plan, table);
+    return plan;
+}
+
 } // namespace switchyard::test

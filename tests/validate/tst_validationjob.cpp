@@ -35,10 +35,7 @@ Plan corpus(BackfillFixture &f)
         " TIMESTAMPADD(MICROSECOND, seq * 999999, '2023-06-01'), SEC_TO_TIME(seq * 37.5),"
         " JSON_OBJECT('n', seq, 'tags', JSON_ARRAY('x', seq)), IF(seq % 2, 'a', 'b')"
         " FROM seq_1_to_600"));
-    const Plan plan = f.plan({BackfillFixture::table(QStringLiteral("t"))});
-    f.applySchema(plan);
-    copy(plan, QStringLiteral("t"));
-    return plan;
+    return copiedToTarget(f, QStringLiteral("t"));
 }
 
 } // namespace
@@ -217,9 +214,7 @@ private Q_SLOTS:
         BackfillFixture f(sb, QStringLiteral("tst_val_inflight"));
         f.source().exec(QStringLiteral("CREATE TABLE w (id INT NOT NULL PRIMARY KEY, v INT NOT NULL)"));
         f.source().exec(QStringLiteral("INSERT INTO w SELECT seq, 0 FROM seq_1_to_300"));
-        const Plan plan = f.plan({BackfillFixture::table(QStringLiteral("w"))});
-        f.applySchema(plan);
-        copy(plan, QStringLiteral("w"));
+        const Plan plan = copiedToTarget(f, QStringLiteral("w"));
 
         // A dual-writing application: source first, the target 600 ms later.
         std::atomic_bool stop{false};
@@ -269,9 +264,7 @@ private Q_SLOTS:
         BackfillFixture f(sb, QStringLiteral("tst_val_resume"));
         f.source().exec(QStringLiteral("CREATE TABLE r (id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(20))"));
         f.source().exec(QStringLiteral("INSERT INTO r SELECT seq, CONCAT('v', seq) FROM seq_1_to_1000"));
-        const Plan plan = f.plan({BackfillFixture::table(QStringLiteral("r"))});
-        f.applySchema(plan);
-        copy(plan, QStringLiteral("r"));
+        const Plan plan = copiedToTarget(f, QStringLiteral("r"));
         const qint64 run = runFor(plan, QStringLiteral("resume"));
         const ValidationJob::Options o = fastOptions(ValidationJob::Mode::Checksum);
 
@@ -349,9 +342,7 @@ private Q_SLOTS:
         BackfillFixture f(sb, QStringLiteral("tst_val_pause"));
         f.source().exec(QStringLiteral("CREATE TABLE q (id INT NOT NULL PRIMARY KEY, v INT)"));
         f.source().exec(QStringLiteral("INSERT INTO q SELECT seq, seq FROM seq_1_to_500"));
-        const Plan plan = f.plan({BackfillFixture::table(QStringLiteral("q"))});
-        f.applySchema(plan);
-        copy(plan, QStringLiteral("q"));
+        const Plan plan = copiedToTarget(f, QStringLiteral("q"));
         ValidationJob job(plan, QStringLiteral("q"), ControlStoreLocation::fromPlan(plan),
                           runFor(plan, QStringLiteral("pause")), fastOptions(ValidationJob::Mode::Checksum));
         std::atomic<qint64> chunks{0};
@@ -380,9 +371,7 @@ private Q_SLOTS:
         BackfillFixture f(sb, QStringLiteral("tst_val_unchecked"));
         f.source().exec(QStringLiteral("CREATE TABLE u (id INT NOT NULL PRIMARY KEY, v INT)"));
         f.source().exec(QStringLiteral("INSERT INTO u SELECT seq, seq FROM seq_1_to_250"));
-        const Plan plan = f.plan({BackfillFixture::table(QStringLiteral("u"))});
-        f.applySchema(plan);
-        copy(plan, QStringLiteral("u"));
+        const Plan plan = copiedToTarget(f, QStringLiteral("u"));
         ValidationJob::Options o = fastOptions(ValidationJob::Mode::Checksum);
         o.lockTimeoutMs = 100;
         o.maxAttempts = 1;
@@ -430,9 +419,7 @@ private Q_SLOTS:
         BackfillFixture f(sb, QStringLiteral("tst_val_sample"));
         f.source().exec(QStringLiteral("CREATE TABLE p (id INT NOT NULL PRIMARY KEY, v INT)"));
         f.source().exec(QStringLiteral("INSERT INTO p SELECT seq * 3, seq FROM seq_1_to_2000"));
-        const Plan plan = f.plan({BackfillFixture::table(QStringLiteral("p"))});
-        f.applySchema(plan);
-        copy(plan, QStringLiteral("p"));
+        const Plan plan = copiedToTarget(f, QStringLiteral("p"));
         ValidationJob::Options o = fastOptions(ValidationJob::Mode::Sample);
         o.sampleSize = 300;
         o.seed = 42;

@@ -64,9 +64,7 @@ private Q_SLOTS:
         BackfillFixture f(sb, QStringLiteral("tst_val_keys"));
         f.source().exec(ddl);
         f.source().exec(fill);
-        const Plan plan = f.plan({BackfillFixture::table(QStringLiteral("k"))});
-        f.applySchema(plan);
-        copy(plan, QStringLiteral("k"));
+        const Plan plan = copiedToTarget(f, QStringLiteral("k"));
         const ValidationJob::Result clean =
             validate(plan, QStringLiteral("k"), runFor(plan, QStringLiteral("clean")),
                      fastOptions(ValidationJob::Mode::Checksum));
@@ -140,9 +138,7 @@ private Q_SLOTS:
         BackfillFixture f(sb, QStringLiteral("tst_val_keytypes"));
         f.source().exec(ddl);
         f.source().exec(fill);
-        const Plan plan = f.plan({BackfillFixture::table(QStringLiteral("k"))});
-        f.applySchema(plan);
-        copy(plan, QStringLiteral("k"));
+        const Plan plan = copiedToTarget(f, QStringLiteral("k"));
         ValidationJob::Options sample = fastOptions(ValidationJob::Mode::Sample);
         sample.sampleSize = 60;
         sample.seed = 7;
@@ -181,9 +177,7 @@ private Q_SLOTS:
         BackfillFixture f(sb, QStringLiteral("tst_val_samplekey"));
         f.source().exec(QStringLiteral("CREATE TABLE k (a INT NOT NULL, b INT NOT NULL, v INT, PRIMARY KEY (a, b))"));
         f.source().exec(QStringLiteral("INSERT INTO k VALUES (1, 1, 1), (1, 2, 2)"));
-        const Plan plan = f.plan({BackfillFixture::table(QStringLiteral("k"))});
-        f.applySchema(plan);
-        copy(plan, QStringLiteral("k"));
+        const Plan plan = copiedToTarget(f, QStringLiteral("k"));
         const qint64 run = runFor(plan, QStringLiteral("composite"));
         const ValidationJob::Result r =
             validate(plan, QStringLiteral("k"), run, fastOptions(ValidationJob::Mode::Sample));
